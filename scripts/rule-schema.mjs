@@ -1,0 +1,256 @@
+// Source of schema/rule.schema.json: written as a JS object for comments and reuse of pieces;
+// `node scripts/rule-schema.mjs` regenerates the JSON (a test checks they agree).
+const str = (description, extra = {}) => ({ type: 'string', minLength: 1, description, ...extra });
+const stringOrList = (description) => ({
+  description,
+  oneOf: [
+    { type: 'string', minLength: 1 },
+    { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true },
+  ],
+});
+const stringList = (description, item = {}) => ({
+  type: 'array',
+  description,
+  items: { type: 'string', minLength: 1, ...item },
+  minItems: 1,
+  uniqueItems: true,
+});
+const field = (description) => ({
+  type: 'string',
+  description,
+  enum: ['Image', 'CommandLine', 'ParentImage', 'ParentCommandLine', 'User', 'CurrentDirectory'],
+});
+const caseMode = (dflt) => ({
+  type: 'string',
+  enum: ['sensitive', 'insensitive'],
+  description: `Case sensitivity of the comparison (default ${dflt}). Insensitive folds ASCII letters only.`,
+});
+const helperKeys = ['executable', 'flag', 'argument', 'pathArgument', 'subcommand'];
+const ops = ['equals', 'contains', 'startswith', 'endswith', 'regex'];
+const alone = (k) => ({ if: { required: [k] }, then: { maxProperties: 1 } });
+
+const predicate = {
+  type: 'object',
+  description:
+    'A condition over one event: a combinator (all, any, not), a field predicate (field plus one or more of equals, contains, startswith, endswith, regex), or a helper (executable, flag, argument, pathArgument, subcommand).',
+  minProperties: 1,
+  additionalProperties: false,
+  properties: {
+    all: { type: 'array', minItems: 1, items: { $ref: '#/definitions/predicate' }, description: 'Every listed predicate holds.' },
+    any: { type: 'array', minItems: 1, items: { $ref: '#/definitions/predicate' }, description: 'At least one listed predicate holds.' },
+    not: { $ref: '#/definitions/predicate', description: 'The predicate does not hold (true when the field it reads is absent).' },
+    field: field('Canonical field (Sigma taxonomy) the comparison reads. An absent, empty or placeholder value makes the comparison false.'),
+    equals: stringOrList('The whole value equals this string (or any/all of these).'),
+    contains: stringOrList('The value contains this string (or any/all of these).'),
+    startswith: stringOrList('The value starts with this string (or any/all of these).'),
+    endswith: stringOrList('The value ends with this string (or any/all of these).'),
+    regex: stringOrList('The value contains a match for this regex (unanchored; portable subset: no look-around, backreferences, atomic or possessive forms, \\Q…\\E, \\p{…}, \\d \\w \\s \\b; write ASCII classes like [0-9]).'),
+    match: { type: 'string', enum: ['any', 'all'], description: 'With a list of values: any (default) or all must hold.' },
+    case: caseMode('insensitive'),
+    executable: {
+      type: 'object',
+      description: 'The executable basename (last / or \\ component) of the field equals a listed name; with versionSuffix, a numeric version may follow (python3, python3.11 match python). sshd, containerd-shim and pwsh never match sh.',
+      additionalProperties: false,
+      required: ['field', 'names'],
+      properties: {
+        field: field('Field holding the executable path (Image or ParentImage).'),
+        names: stringList('Executable names.', { pattern: '^[^/\\\\]+$' }),
+        versionSuffix: { type: 'boolean', description: 'Accept a version suffix [0-9]+(.[0-9]+)* after the name (default false).' },
+        case: caseMode('insensitive'),
+      },
+    },
+    flag: {
+      type: 'object',
+      description: 'A command-line flag is set, reading the field as shell words (quotes, combined short flags, --flag=value, -fVALUE; nothing after a bare --). --no-cache=false is not set; --no-cache-filter is another flag.',
+      additionalProperties: false,
+      required: ['field', 'names'],
+      properties: {
+        field: field('Field holding the command line.'),
+        names: stringList('Flag spellings: long (--file) or short (-f).', { pattern: '^(--[A-Za-z0-9][A-Za-z0-9-]*|-[A-Za-z0-9])$' }),
+        values: {
+          type: 'object',
+          description: 'The flag takes a value, which must start with or equal one of these strings.',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            startswith: stringList('Value prefixes.'),
+            equals: stringList('Whole values.'),
+          },
+        },
+        case: caseMode('insensitive') ,
+      },
+    },
+    argument: {
+      type: 'object',
+      description: 'Some argument (a shell word, or the value in --name=VALUE / -xVALUE) starts with, contains or ends with a listed string.',
+      additionalProperties: false,
+      required: ['field'],
+      minProperties: 2,
+      properties: {
+        field: field('Field holding the command line.'),
+        startswith: stringList('Argument prefixes.'),
+        contains: stringList('Substrings of an argument.'),
+        endswith: stringList('Argument suffixes.'),
+        case: caseMode('insensitive'),
+      },
+    },
+    pathArgument: {
+      type: 'object',
+      description: 'A path argument lies under one of the directories, by whole leading path components (/var/tmp/x is under /var/tmp; /home/u/tmp/ and /tmpl/ are not under /tmp). Case-sensitive.',
+      additionalProperties: false,
+      required: ['field', 'under'],
+      properties: {
+        field: field('Field holding the command line.'),
+        under: stringList('Absolute directories.', { pattern: '^/' }),
+        cwdField: field('Current-directory field used to resolve relative arguments (. and ./…); profiles without it do not resolve them, and compile says which.'),
+      },
+    },
+    subcommand: {
+      type: 'object',
+      description: 'The command line runs one of these subcommands: program, then global options, then the subcommand words (docker --debug image build).',
+      additionalProperties: false,
+      required: ['field', 'words'],
+      properties: {
+        field: field('Field holding the command line.'),
+        words: stringList('Subcommands, words separated by one space: build, image build.', { pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*( [A-Za-z0-9][A-Za-z0-9._-]*)*$' }),
+        optionsWithValue: stringList('Global options that take the next word as their value (-H, --host).', { pattern: '^--?[A-Za-z0-9][A-Za-z0-9-]*$' }),
+      },
+    },
+  },
+  allOf: [
+    ...['all', 'any', 'not', ...helperKeys].map(alone),
+    { if: { required: ['field'] }, then: { anyOf: ops.map((o) => ({ required: [o] })) } },
+  ],
+  dependencies: Object.fromEntries([...ops, 'match', 'case'].map((k) => [k, ['field']])),
+};
+
+const tierCondition = {
+  type: 'object',
+  description: 'A condition over the signals that hold and the score: all, any, not, signal, or score.',
+  minProperties: 1,
+  maxProperties: 1,
+  additionalProperties: false,
+  properties: {
+    all: { type: 'array', minItems: 1, items: { $ref: '#/definitions/tierCondition' }, description: 'Every listed condition holds.' },
+    any: { type: 'array', minItems: 1, items: { $ref: '#/definitions/tierCondition' }, description: 'At least one listed condition holds.' },
+    not: { $ref: '#/definitions/tierCondition', description: 'The condition does not hold.' },
+    signal: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', description: 'This signal holds.' },
+    score: {
+      type: 'object',
+      description: 'The score compares with these bounds (all must hold).',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: {
+        gte: { type: 'integer', description: 'score >= n' },
+        gt: { type: 'integer', description: 'score > n' },
+        lte: { type: 'integer', description: 'score <= n' },
+        lt: { type: 'integer', description: 'score < n' },
+      },
+    },
+  },
+};
+
+const level = { type: 'string', enum: ['informational', 'low', 'medium', 'high', 'critical'] };
+
+const schema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://t1612.dev/schema/rule.schema.json',
+  title: 't1612 rule',
+  description: 'A container-image-build detection for MITRE ATT&CK T1612, compiled by t1612 to Splunk SPL, Microsoft Sentinel / Defender KQL and Sigma.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name', 'title', 'description', 'status', 'author', 'created', 'severity', 'confidence', 'attack', 'logsource', 'match', 'signals', 'threshold', 'tiers'],
+  properties: {
+    id: str('Stable UUID of the rule; never reuse one.', { format: 'uuid' }),
+    name: str('Slug of the rule; equals the file name without .yml.', { pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 80 }),
+    title: str('One-line title.', { maxLength: 120 }),
+    description: str('What the rule detects and why it is built this way.'),
+    status: { type: 'string', enum: ['experimental', 'test', 'stable', 'deprecated', 'unsupported'], description: 'Maturity, as in Sigma.' },
+    author: str('Author or team.'),
+    created: str('Creation date, YYYY-MM-DD.', { format: 'date' }),
+    modified: str('Last change, YYYY-MM-DD.', { format: 'date' }),
+    references: stringList('URLs backing the rule.', { format: 'uri' }),
+    severity: { ...level, description: 'Severity of the rule as a whole (each tier has its own level).' },
+    confidence: { type: 'string', enum: ['low', 'medium', 'high'], description: 'Confidence that a result is malicious.' },
+    falsePositives: stringList('Known benign causes, and how to tune for them.'),
+    tags: stringList('Free-form tags (lower-case).', { pattern: '^[a-z0-9][a-z0-9._-]*$' }),
+    attack: {
+      type: 'object',
+      description: 'MITRE ATT&CK mapping, pinned to a release.',
+      additionalProperties: false,
+      required: ['version', 'technique', 'tactics', 'strategy', 'analytics'],
+      properties: {
+        version: { type: 'string', enum: ['19.1'], description: 'ATT&CK release the mapping was checked against.' },
+        technique: { type: 'string', pattern: '^T[0-9]{4}(\\.[0-9]{3})?$', description: 'Technique id, e.g. T1612.' },
+        tactics: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          description: 'Tactic short names of the release (v19 split defense-evasion into stealth and defense-impairment).',
+          items: {
+            type: 'string',
+            enum: ['reconnaissance', 'resource-development', 'initial-access', 'execution', 'persistence', 'privilege-escalation', 'stealth', 'defense-impairment', 'credential-access', 'discovery', 'lateral-movement', 'collection', 'command-and-control', 'exfiltration', 'impact'],
+          },
+        },
+        strategy: { type: 'string', pattern: '^DET[0-9]{4}$', description: 'Detection strategy id, e.g. DET0459.' },
+        analytics: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^AN[0-9]{4}$' }, description: 'Analytic ids, e.g. AN1261.' },
+      },
+    },
+    logsource: {
+      type: 'object',
+      description: 'The kind of events the rule reads.',
+      additionalProperties: false,
+      required: ['category', 'product'],
+      properties: {
+        category: { type: 'string', enum: ['process_creation'], description: 'Event category (Sigma taxonomy).' },
+        product: { type: 'string', enum: ['linux'], description: 'Operating system.' },
+      },
+    },
+    match: { $ref: '#/definitions/predicate', description: 'Which events the rule is about (for example: a container image build).' },
+    signals: {
+      type: 'array',
+      description: 'Weighted risk signals; the score is the sum of the weights of those that hold.',
+      minItems: 1,
+      maxItems: 12,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'weight', 'description', 'when'],
+        properties: {
+          id: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 40, description: 'Identifier (lower_snake_case), used in outputs as sig_<id>.' },
+          weight: { type: 'integer', minimum: 1, maximum: 100, description: 'Positive integer weight.' },
+          description: str('What the signal means.'),
+          when: { $ref: '#/definitions/predicate', description: 'When the signal holds.' },
+        },
+      },
+    },
+    threshold: { type: 'integer', minimum: 1, description: 'Minimum score for a result.' },
+    tiers: {
+      type: 'array',
+      description: 'Verdict tiers in order; the first whose condition holds wins; the last is the default (no when, default: true).',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'title', 'level', 'action'],
+        properties: {
+          name: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 40, description: 'Identifier of the tier (lower_snake_case), output as risk_tier.' },
+          title: str('Human-readable verdict.'),
+          when: { $ref: '#/definitions/tierCondition', description: 'When this tier applies.' },
+          default: { type: 'boolean', const: true, description: 'Marks the last tier, which applies when no earlier tier does.' },
+          level: { ...level, description: 'Level of results in this tier (Sigma level; Sentinel severity).' },
+          action: { type: 'string', enum: ['alert', 'risk'], description: 'alert: raise an alert; risk: record a risk event only (no notable in Splunk, informational in Sentinel, level informational in Sigma).' },
+        },
+      },
+    },
+  },
+  definitions: { predicate, tierCondition },
+};
+
+export default schema;
+
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  writeFileSync(new URL('../schema/rule.schema.json', import.meta.url), JSON.stringify(schema, null, 2) + '\n');
+}

@@ -1,0 +1,113 @@
+/**
+ * The reference evaluator: the meaning of a rule over one event. Every target must agree with it.
+ *
+ * Missing values have one meaning: a field that is missing, null or `""` is absent; a string or regex
+ * predicate on an absent field is false, and `not` of it is true. Profiles normalise their own
+ * placeholders (Sysmon for Linux writes `-`) to absent before their queries test a field, and a field
+ * a profile does not carry at all is absent there (`availableFields`).
+ *
+ * Case-insensitive comparison folds ASCII letters only (src/ir/regex.ts says why).
+ */
+import type { CanonicalField } from '../model/types.js';
+import type { Expr, RuleIR } from './nodes.js';
+import { assertNever } from './nodes.js';
+import { outcomeFor, type Outcome } from './scoring.js';
+
+export type CanonicalEvent = Readonly<Partial<Record<CanonicalField, string | null>>> & Readonly<Record<string, unknown>>;
+
+export interface Evaluation extends Outcome {
+  /** Ids of the signals that hold, in rule order ([] when `match` does not hold). */
+  readonly signals: readonly string[];
+}
+
+export interface EvaluateOptions {
+  /** Fields the profile carries; others read as absent. Default: all. */
+  readonly availableFields?: ReadonlySet<CanonicalField>;
+  /** Values that mean "absent" for this profile, besides `""` and null. */
+  readonly placeholders?: readonly string[];
+}
+
+export function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+}
+
+/** A predicate compiled once into a closure (never re-walked per event). */
+export type CompiledPredicate = (event: CanonicalEvent) => boolean;
+
+export function compileExpr(e: Expr, opts: EvaluateOptions = {}): CompiledPredicate {
+  const placeholders = new Set(opts.placeholders ?? []);
+  const read = (event: CanonicalEvent, f: CanonicalField): string | undefined => {
+    if (opts.availableFields && !opts.availableFields.has(f)) return undefined;
+    const v = event[f];
+    if (typeof v !== 'string' || v === '' || placeholders.has(v)) return undefined;
+    return v;
+  };
+  const go = (x: Expr): CompiledPredicate => {
+    switch (x.kind) {
+      case 'and': {
+        const parts = x.args.map(go);
+        return (ev) => parts.every((p) => p(ev));
+      }
+      case 'or': {
+        const parts = x.args.map(go);
+        return (ev) => parts.some((p) => p(ev));
+      }
+      case 'not': {
+        const inner = go(x.arg);
+        return (ev) => !inner(ev);
+      }
+      case 'compare': {
+        const fold = x.caseSensitive ? (s: string) => s : asciiLower;
+        const values = x.values.map(fold);
+        const f = x.field;
+        const test: (v: string, n: string) => boolean =
+          x.op === 'equals'
+            ? (v, n) => v === n
+            : x.op === 'contains'
+              ? (v, n) => v.includes(n)
+              : x.op === 'startswith'
+                ? (v, n) => v.startsWith(n)
+                : (v, n) => v.endsWith(n);
+        return (ev) => {
+          const raw = read(ev, f);
+          if (raw === undefined) return false;
+          const v = fold(raw);
+          return values.some((n) => test(v, n));
+        };
+      }
+      case 'regex': {
+        const re = x.regex.toJs(!x.caseSensitive);
+        const f = x.field;
+        return (ev) => {
+          const v = read(ev, f);
+          return v !== undefined && re.test(v);
+        };
+      }
+      default:
+        return assertNever(x);
+    }
+  };
+  return go(e);
+}
+
+export interface CompiledRule {
+  readonly rule: RuleIR;
+  evaluate(event: CanonicalEvent): Evaluation;
+}
+
+export function compileRule(rule: RuleIR, opts: EvaluateOptions = {}): CompiledRule {
+  const match = compileExpr(rule.match, opts);
+  const signals = rule.signals.map((s) => ({ id: s.id, test: compileExpr(s.expr, opts) }));
+  return {
+    rule,
+    evaluate(event) {
+      if (!match(event)) return { matched: false, score: 0, tier: null, action: null, signals: [] };
+      const fired = signals.filter((s) => s.test(event)).map((s) => s.id);
+      return { ...outcomeFor(rule, new Set(fired)), signals: fired };
+    },
+  };
+}
+
+export function evaluate(rule: RuleIR, event: CanonicalEvent, opts: EvaluateOptions = {}): Evaluation {
+  return compileRule(rule, opts).evaluate(event);
+}

@@ -1,0 +1,177 @@
+/**
+ * Model → IR. Helpers become regex nodes with their grammar (src/ir/helpers.ts); value lists with
+ * `match: all` become conjunctions; defaults (case-insensitive, `any`) are made explicit.
+ * Lowering assumes the rule passed schema validation; what can still be wrong (a regex outside the
+ * portable subset) is reported as a located Diagnostic.
+ */
+import type { CanonicalField, FieldPredicate, LoadedRule, Predicate, TierCondition } from '../model/types.js';
+import { STRING_OPS } from '../model/types.js';
+import { diagnostic, type Diagnostic, type Position } from '../model/diagnostics.js';
+import type { CompareOp, Expr, RuleIR, TierCond } from './nodes.js';
+import { fieldsOf } from './nodes.js';
+import { PortableRegex } from './regex.js';
+import * as H from './helpers.js';
+
+export interface LowerResult {
+  readonly ir?: RuleIR;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const DEFAULT_DOCKER_GLOBAL_OPTIONS: readonly string[] = [];
+
+export function lowerRule(rule: LoadedRule): LowerResult {
+  const diagnostics: Diagnostic[] = [];
+  const optionalFields: { field: CanonicalField; use: string; position: Position }[] = [];
+  const m = rule.model;
+
+  const regexNode = (field: CanonicalField, source: string, ci: boolean, origin: string, pointer: string): Expr => {
+    const parsed = PortableRegex.parse(source, ci);
+    if (parsed instanceof PortableRegex) return { kind: 'regex', field, regex: parsed, caseSensitive: !ci, origin };
+    const pos = rule.locate.at(pointer);
+    // The column points into the pattern when it sits on the node's line as a plain or quoted scalar.
+    diagnostics.push(diagnostic(rule.file, pos, 'error', 'portable-regex', parsed.message, parsed.hint));
+    return { kind: 'or', args: [] };
+  };
+  const trusted = (field: CanonicalField, source: string, origin: string): Expr => ({
+    kind: 'regex',
+    field,
+    regex: PortableRegex.trusted(source, false),
+    caseSensitive: true,
+    origin,
+  });
+
+  const lowerPredicate = (p: Predicate, ptr: string): Expr => {
+    if ('all' in p) return { kind: 'and', args: p.all.map((q, i) => lowerPredicate(q, `${ptr}/all/${i}`)) };
+    if ('any' in p) return { kind: 'or', args: p.any.map((q, i) => lowerPredicate(q, `${ptr}/any/${i}`)) };
+    if ('not' in p) return { kind: 'not', arg: lowerPredicate(p.not, `${ptr}/not`) };
+    if ('executable' in p) {
+      const g = p.executable;
+      return trusted(
+        g.field,
+        H.executableRegex({ names: g.names, versionSuffix: g.versionSuffix ?? false, caseInsensitive: (g.case ?? 'insensitive') === 'insensitive' }),
+        `executable ${g.names.join('|')}`,
+      );
+    }
+    if ('flag' in p) {
+      const g = p.flag;
+      return trusted(
+        g.field,
+        H.flagRegex({ names: g.names, ...(g.values ? { values: g.values } : {}), caseInsensitive: (g.case ?? 'insensitive') === 'insensitive' }),
+        `flag ${g.names.join('|')}`,
+      );
+    }
+    if ('argument' in p) {
+      const g = p.argument;
+      return trusted(
+        g.field,
+        H.argumentRegex({ ...g, caseInsensitive: (g.case ?? 'insensitive') === 'insensitive' }),
+        'argument',
+      );
+    }
+    if ('pathArgument' in p) {
+      const g = p.pathArgument;
+      const absolute = trusted(g.field, H.pathUnderRegex(g.under), `path under ${g.under.join('|')}`);
+      if (!g.cwdField) return absolute;
+      optionalFields.push({ field: g.cwdField, use: 'resolving relative paths', position: rule.locate.at(`${ptr}/pathArgument/cwdField`) });
+      return {
+        kind: 'or',
+        args: [
+          absolute,
+          {
+            kind: 'and',
+            args: [
+              trusted(g.cwdField, H.directoryUnderRegex(g.under), `directory under ${g.under.join('|')}`),
+              trusted(g.field, H.relativePathRegex(), 'relative path'),
+            ],
+          },
+        ],
+      };
+    }
+    if ('subcommand' in p) {
+      const g = p.subcommand;
+      return trusted(
+        g.field,
+        H.subcommandRegex({ words: g.words, optionsWithValue: g.optionsWithValue ?? DEFAULT_DOCKER_GLOBAL_OPTIONS }),
+        `subcommand ${g.words.join('|')}`,
+      );
+    }
+    return lowerField(p, ptr);
+  };
+
+  const lowerField = (p: FieldPredicate, ptr: string): Expr => {
+    const ci = (p.case ?? 'insensitive') === 'insensitive';
+    const parts: Expr[] = [];
+    for (const op of STRING_OPS) {
+      const raw = p[op];
+      if (raw === undefined) continue;
+      const values = Array.isArray(raw) ? raw : [raw];
+      const all = (p.match ?? 'any') === 'all';
+      if (op === 'regex') {
+        const nodes = values.map((v, i) => regexNode(p.field, v, ci, 'regex', Array.isArray(raw) ? `${ptr}/regex/${i}` : `${ptr}/regex`));
+        parts.push(nodes.length === 1 ? nodes[0]! : { kind: all ? 'and' : 'or', args: nodes });
+      } else if (all && values.length > 1) {
+        parts.push({ kind: 'and', args: values.map((v) => ({ kind: 'compare', field: p.field, op: op as CompareOp, values: [v], caseSensitive: !ci })) });
+      } else {
+        parts.push({ kind: 'compare', field: p.field, op: op as CompareOp, values, caseSensitive: !ci });
+      }
+    }
+    return parts.length === 1 ? parts[0]! : { kind: 'and', args: parts };
+  };
+
+  const lowerTier = (c: TierCondition): TierCond => {
+    if ('all' in c) return { kind: 'and', args: c.all.map(lowerTier) };
+    if ('any' in c) return { kind: 'or', args: c.any.map(lowerTier) };
+    if ('not' in c) return { kind: 'not', arg: lowerTier(c.not) };
+    if ('signal' in c) return { kind: 'signal', id: c.signal };
+    const cmp = Object.entries(c.score) as [('gte' | 'gt' | 'lte' | 'lt'), number][];
+    const nodes: TierCond[] = cmp.map(([op, value]) => ({ kind: 'score', op, value }));
+    return nodes.length === 1 ? nodes[0]! : { kind: 'and', args: nodes };
+  };
+
+  const match = lowerPredicate(m.match, '/match');
+  const signals = m.signals.map((s, i) => ({
+    id: s.id,
+    weight: s.weight,
+    description: s.description,
+    expr: lowerPredicate(s.when, `/signals/${i}/when`),
+  }));
+  const tiers = m.tiers.map((t) => ({
+    name: t.name,
+    title: t.title,
+    cond: t.when ? lowerTier(t.when) : ({ kind: 'always' } as const),
+    isDefault: t.default === true,
+    level: t.level,
+    action: t.action,
+  }));
+
+  const read = new Set<CanonicalField>();
+  fieldsOf(match, read);
+  signals.forEach((s) => fieldsOf(s.expr, read));
+
+  if (diagnostics.length) return { diagnostics };
+  const ir: RuleIR = {
+    id: m.id,
+    name: m.name,
+    title: m.title,
+    description: m.description,
+    status: m.status,
+    author: m.author,
+    created: m.created,
+    ...(m.modified ? { modified: m.modified } : {}),
+    references: m.references ?? [],
+    severity: m.severity,
+    confidence: m.confidence,
+    falsePositives: m.falsePositives ?? [],
+    tags: m.tags ?? [],
+    attack: m.attack,
+    logsource: m.logsource,
+    match,
+    signals,
+    threshold: m.threshold,
+    tiers,
+    file: rule.file,
+    fieldsRead: [...read].sort(),
+    optionalFields,
+  };
+  return { ir, diagnostics };
+}

@@ -1,0 +1,107 @@
+/**
+ * The typed IR: what every backend renders and the reference evaluator runs. Backends read the IR,
+ * never the YAML model, so a behaviour is defined once and no target can drift.
+ */
+import type { CanonicalField, Level, LogsourceCategory, TierAction, AttackModel } from '../model/types.js';
+import type { PortableRegex } from './regex.js';
+import type { Position } from '../model/diagnostics.js';
+
+export type CompareOp = 'equals' | 'contains' | 'startswith' | 'endswith';
+
+/** A boolean expression over one event's canonical fields. */
+export type Expr =
+  | { readonly kind: 'and'; readonly args: readonly Expr[] }
+  | { readonly kind: 'or'; readonly args: readonly Expr[] }
+  | { readonly kind: 'not'; readonly arg: Expr }
+  /** True when the field is present and equals / contains / … any of `values`. */
+  | {
+      readonly kind: 'compare';
+      readonly field: CanonicalField;
+      readonly op: CompareOp;
+      readonly values: readonly string[];
+      readonly caseSensitive: boolean;
+    }
+  /** True when the field is present and the pattern finds a match (unanchored). */
+  | {
+      readonly kind: 'regex';
+      readonly field: CanonicalField;
+      readonly regex: PortableRegex;
+      readonly caseSensitive: boolean;
+      /** Which helper wrote it, for explanations (`flag --no-cache`), or `regex` for a rule's own. */
+      readonly origin: string;
+    };
+
+export type TierCond =
+  | { readonly kind: 'always' }
+  | { readonly kind: 'and'; readonly args: readonly TierCond[] }
+  | { readonly kind: 'or'; readonly args: readonly TierCond[] }
+  | { readonly kind: 'not'; readonly arg: TierCond }
+  | { readonly kind: 'signal'; readonly id: string }
+  | { readonly kind: 'score'; readonly op: 'gte' | 'gt' | 'lte' | 'lt'; readonly value: number };
+
+export interface RiskSignal {
+  readonly id: string;
+  readonly weight: number;
+  readonly description: string;
+  readonly expr: Expr;
+}
+
+export interface VerdictTier {
+  readonly name: string;
+  readonly title: string;
+  readonly cond: TierCond;
+  readonly isDefault: boolean;
+  readonly level: Level;
+  readonly action: TierAction;
+}
+
+export interface RuleIR {
+  readonly id: string;
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly status: string;
+  readonly author: string;
+  readonly created: string;
+  readonly modified?: string;
+  readonly references: readonly string[];
+  readonly severity: Level;
+  readonly confidence: string;
+  readonly falsePositives: readonly string[];
+  readonly tags: readonly string[];
+  readonly attack: AttackModel;
+  readonly logsource: { readonly category: LogsourceCategory; readonly product: string };
+  /** Which events the rule is about. */
+  readonly match: Expr;
+  readonly signals: readonly RiskSignal[];
+  readonly threshold: number;
+  /** In order; the first whose condition holds wins; the last is the default. */
+  readonly tiers: readonly VerdictTier[];
+  /** Source file, relative to the working directory, for headers and messages. */
+  readonly file: string;
+  /** Fields each part of the rule reads, for telemetry reports. */
+  readonly fieldsRead: readonly CanonicalField[];
+  /** Fields used only to resolve relative paths (a profile without them loses that resolution). */
+  readonly optionalFields: readonly { field: CanonicalField; use: string; position: Position }[];
+}
+
+export function fieldsOf(e: Expr, into: Set<CanonicalField> = new Set()): Set<CanonicalField> {
+  switch (e.kind) {
+    case 'and':
+    case 'or':
+      e.args.forEach((a) => fieldsOf(a, into));
+      return into;
+    case 'not':
+      return fieldsOf(e.arg, into);
+    case 'compare':
+    case 'regex':
+      into.add(e.field);
+      return into;
+    default:
+      return assertNever(e);
+  }
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`internal: unexpected node ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,21 @@
+/** No two rules share an id or a name, and a rule's name is its file name. */
+import { basename } from 'node:path';
+import { diagnostic } from '../../model/diagnostics.js';
+import type { RuleCheck } from './types.js';
+
+export const duplicateIdentity: RuleCheck = {
+  code: 'duplicate-identity',
+  phase: 'model',
+  run({ rule, all }) {
+    const out = [];
+    const stem = basename(rule.file).replace(/\.ya?ml$/, '');
+    if (rule.model.name !== stem)
+      out.push(diagnostic(rule.file, rule.locate.at('/name'), 'error', this.code, `rule name "${rule.model.name}" differs from its file name "${stem}"`, `rename the file to ${rule.model.name}.yml or set name: ${stem}`));
+    for (const key of ['id', 'name'] as const) {
+      const first = all.find((r) => r.model[key] === rule.model[key]);
+      if (first && first !== rule)
+        out.push(diagnostic(rule.file, rule.locate.at(`/${key}`), 'error', this.code, `duplicate rule ${key} "${rule.model[key]}", already used by ${first.file}:${first.locate.at(`/${key}`).line}`, `give this rule its own ${key}`));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,25 @@
+/** Every semantic check, in the order they run. A new check: its file, its test, one line here. */
+import type { RuleCheck } from './types.js';
+import { duplicateIdentity } from './duplicate-identity.js';
+import { tierOrder } from './tier-order.js';
+import { unknownSignal } from './unknown-signal.js';
+import { portableRegex } from './portable-regex.js';
+import { caseFolding } from './case-folding.js';
+import { unreachableThreshold } from './unreachable-threshold.js';
+import { unreachableTier } from './unreachable-tier.js';
+import { signalWithoutEffect } from './signal-without-effect.js';
+import { sigmaSize } from './sigma-size.js';
+
+export const ruleChecks: readonly RuleCheck[] = [
+  duplicateIdentity, // rule ids and names are unique; name = file name
+  tierOrder, // unique tier names and signal ids; one default tier, last
+  unknownSignal, // tier conditions name defined signals
+  portableRegex, // regexes stay in the subset every engine reads alike
+  caseFolding, // case-insensitive values are ASCII letters only
+  unreachableThreshold, // threshold <= sum of weights
+  unreachableTier, // every tier can be reached
+  signalWithoutEffect, // every signal can change the outcome
+  sigmaSize, // the Sigma expansion stays within SIGMA_MAX_TERMS
+];
+
+export type { RuleCheck, CheckContext } from './types.js';
