@@ -189,18 +189,24 @@ export interface SubcommandGrammar {
   optionsWithValue: readonly string[];
 }
 
+/** A word that does not start with `-`. */
+const NON_DASH_WORD = `${unitExcept('-')}${UNIT}*`;
+
 /**
  * The command's subcommand. Grammar over shell words: the first word is the program; then any number
- * of global options (words starting with `-`; an option listed in `optionsWithValue` written alone
- * takes the next word as its value, `-H tcp://h`), then the subcommand's words, each a whole word
- * (`docker --debug image build .` is `image build`; `docker run builder` is not `build`).
- * Subcommand words are case-sensitive, as the tools read them.
+ * of global options, then the subcommand's words, each a whole word (`docker --debug image build .`
+ * is `image build`; `docker run builder` is not `build`). A global option is a word starting with
+ * `-`; an option listed in `optionsWithValue` may also take the next word as its value when that word
+ * does not start with `-` (`docker -H tcp://h build`). The reading is existential: the subcommand
+ * matches if some reading of the options puts it there (so `docker -H build` is a `build`). This
+ * keeps the regex linear in PCRE and JavaScript, which backtrack. Subcommand words are
+ * case-sensitive, as the tools read them.
  */
 export function subcommandRegex(g: SubcommandGrammar): string {
   const valueOpt = g.optionsWithValue.length
-    ? `${alternation(g.optionsWithValue.map(escapeRegexLiteral))}${WS}+${UNIT}+|`
+    ? `${alternation(g.optionsWithValue.map(escapeRegexLiteral))}${WS}+${NON_DASH_WORD}|`
     : '';
-  const option = `(?:${valueOpt}${wordNotIn(g.optionsWithValue, '-')})`;
+  const option = `(?:${valueOpt}-${UNIT}*)`;
   const seqs = g.words.map((w) => w.split(' ').map(escapeRegexLiteral).join(`${WS}+`));
   return `^${WS}*${UNIT}+(?:${WS}+${option})*${WS}+${alternation(seqs)}${WORD_END}`;
 }

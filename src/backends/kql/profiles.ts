@@ -1,0 +1,50 @@
+/**
+ * KQL profiles: Defender advanced hunting and Microsoft Sentinel (the same Device* tables, with
+ * `Timestamp` in Defender and `TimeGenerated` in Sentinel; columns in
+ * ../shared/reference/defender-tables.json). Field names follow pySigma's Defender mapping.
+ * Device tables record no current directory, so relative paths cannot be resolved here.
+ */
+import type { ProfileBase } from '../types.js';
+
+export interface KqlProfile extends ProfileBase {
+  readonly tables: Readonly<Partial<Record<'process_creation', string>>>;
+  readonly timeColumn: string;
+  /** Columns every result keeps before the rule's own (a Defender custom detection needs Timestamp, DeviceId, ReportId). */
+  readonly keepColumns: readonly string[];
+  /** Key of ../shared/reference/defender-tables.json whose schema the output is checked against. */
+  readonly schemaSet: 'defender' | 'sentinel';
+}
+
+const deviceProcessFields = {
+  Image: 'FolderPath',
+  CommandLine: 'ProcessCommandLine',
+  ParentImage: 'InitiatingProcessFolderPath',
+  ParentCommandLine: 'InitiatingProcessCommandLine',
+  User: 'AccountName',
+} as const;
+
+export const defender: KqlProfile = {
+  id: 'defender',
+  description: 'Microsoft Defender XDR advanced hunting / custom detections (DeviceProcessEvents, Timestamp)',
+  fields: deviceProcessFields,
+  placeholders: [],
+  categories: ['process_creation'],
+  tables: { process_creation: 'DeviceProcessEvents' },
+  timeColumn: 'Timestamp',
+  keepColumns: ['Timestamp', 'DeviceId', 'ReportId', 'DeviceName'],
+  schemaSet: 'defender',
+};
+
+export const sentinel: KqlProfile = {
+  id: 'sentinel',
+  description: 'Microsoft Sentinel analytics rules over the Defender XDR connector tables (DeviceProcessEvents, TimeGenerated)',
+  fields: deviceProcessFields,
+  placeholders: [],
+  categories: ['process_creation'],
+  tables: { process_creation: 'DeviceProcessEvents' },
+  timeColumn: 'TimeGenerated',
+  keepColumns: ['TimeGenerated', 'DeviceId', 'ReportId', 'DeviceName'],
+  schemaSet: 'sentinel',
+};
+
+export const kqlProfiles: readonly KqlProfile[] = [defender, sentinel];

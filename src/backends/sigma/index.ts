@@ -1,0 +1,111 @@
+/**
+ * Sigma target. Sigma has no scores, so each tier becomes its own Sigma rule whose condition is
+ * exactly "this rule's events, whose signals reach the threshold, land on this tier and on no earlier
+ * one" (src/ir/tier-logic.ts), built from named selections. `level` comes from the tier; a `risk`
+ * tier is `informational` (recorded, not alerted).
+ */
+import { createHash } from 'node:crypto';
+import yaml from 'js-yaml';
+import type { CanonicalField } from '../../model/types.js';
+import type { RuleIR } from '../../ir/nodes.js';
+import { assertNever } from '../../ir/nodes.js';
+import { tierSelection, type SignalFormula } from '../../ir/tier-logic.js';
+import { loadTemplate } from '../templates.js';
+import { provenanceLines } from '../provenance.js';
+import { telemetryFor } from '../telemetry.js';
+import type { RenderResult, Target } from '../types.js';
+import { cAnd, cNot, cOr, exprToCond, printCond, Selections, type Cond } from './condition.js';
+import { sigmaProfiles, type SigmaProfile } from './profiles.js';
+import { sigmaTags } from '../attack.js';
+
+const fileTemplate = loadTemplate(new URL('./templates/rules.yml.hbs', import.meta.url));
+
+/** A name-based (version 5) UUID: stable per rule and tier, so re-generation keeps ids. */
+export function uuidV5(namespace: string, name: string): string {
+  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  const h = createHash('sha1').update(Buffer.concat([ns, Buffer.from(name, 'utf8')])).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+}
+
+function formulaToCond(f: SignalFormula, signalCond: (id: string) => Cond): Cond {
+  switch (f.kind) {
+    case 'const':
+      return { kind: 'const', value: f.value };
+    case 'sig':
+      return signalCond(f.id);
+    case 'and':
+      return cAnd(f.args.map((a) => formulaToCond(a, signalCond)));
+    case 'or':
+      return cOr(f.args.map((a) => formulaToCond(a, signalCond)));
+    case 'not':
+      return cNot(formulaToCond(f.arg, signalCond));
+    default:
+      return assertNever(f);
+  }
+}
+
+export interface SigmaDocument {
+  [key: string]: unknown;
+}
+
+export function sigmaDocuments(rule: RuleIR, profile: SigmaProfile): SigmaDocument[] {
+  const fieldOf = (f: CanonicalField) => profile.fields[f]!;
+  const sel = new Selections();
+  const matchCond = exprToCond(rule.match, 'match', sel, fieldOf);
+  const signalConds = new Map(rule.signals.map((s) => [s.id, exprToCond(s.expr, s.id, sel, fieldOf)]));
+  const weights = rule.signals.map((s) => `${s.id} (${s.weight})`).join(', ');
+  return rule.tiers.map((tier, i) => {
+    const parts = tierSelection(rule, i);
+    const sig = (id: string) => signalConds.get(id)!;
+    const condition = cAnd([
+      matchCond,
+      formulaToCond(parts.threshold, sig),
+      formulaToCond(parts.tier, sig),
+      ...parts.higher.map((h) => cNot(formulaToCond(h, sig))),
+    ]);
+    if (condition.kind === 'const') throw new Error(`internal: tier ${tier.name} of ${rule.name} folds to a constant`);
+    const text = printCond(condition);
+    // Keep only the selections this tier's condition uses, in first-defined order.
+    const used = new Set(text.match(/[A-Za-z0-9_]+/g));
+    const detection: Record<string, unknown> = {};
+    for (const [name, value] of sel.entries) if (used.has(name)) detection[name] = value;
+    detection.condition = text;
+    const doc: SigmaDocument = {
+      title: `${rule.title}: ${tier.title}`.slice(0, 256),
+      id: uuidV5(rule.id, `tier:${tier.name}`),
+      name: `${rule.name}-${tier.name.replace(/_/g, '-')}`,
+      status: rule.status,
+      description: `${rule.description}\n\nTier "${tier.name}" of t1612 rule ${rule.name} (${rule.id}): ${tier.title}. Sigma has no scores, so this rule encodes the tier exactly: the events the rule is about, whose signals reach the threshold ${rule.threshold} (weights: ${weights}), whose signals satisfy this tier's condition and no earlier tier's.${tier.action === 'risk' ? ' Results are recorded as risk, not alerted.' : ''}`,
+      references: [...rule.references],
+      author: rule.author,
+      date: rule.created,
+      ...(rule.modified ? { modified: rule.modified } : {}),
+      tags: sigmaTags(rule),
+      logsource: { category: rule.logsource.category, product: profile.product },
+      detection,
+      falsepositives: [...rule.falsePositives],
+      level: tier.action === 'risk' ? 'informational' : tier.level,
+    };
+    if (!rule.references.length) delete doc.references;
+    if (!rule.falsePositives.length) delete doc.falsepositives;
+    return doc;
+  });
+}
+
+export function renderSigma(rule: RuleIR, profile: SigmaProfile): RenderResult {
+  const telemetry = telemetryFor(rule, 'sigma', profile);
+  if (telemetry.unsupported) return { files: [], diagnostics: [telemetry.unsupported] };
+  const documents = sigmaDocuments(rule, profile).map((d) => yaml.dump(d, { lineWidth: -1, noRefs: true, sortKeys: false }).trimEnd());
+  const content = fileTemplate({ header: provenanceLines(rule), documents });
+  return { files: [{ path: `sigma/${profile.id}/${rule.name}.yml`, content }], diagnostics: telemetry.notes };
+}
+
+export const sigmaTarget: Target<SigmaProfile> = {
+  id: 'sigma',
+  description: 'Sigma rules (one per verdict tier)',
+  profiles: sigmaProfiles,
+  render: renderSigma,
+};

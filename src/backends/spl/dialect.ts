@@ -1,0 +1,54 @@
+/**
+ * SPL eval/where syntax as data (semantics.md §1.1): tokens and the few hooks the shared text
+ * compiler calls. Eval comparisons are case-sensitive, so case-insensitive tests fold with `lower()`
+ * or use ASCII letter classes in `match()` (PCRE, unanchored).
+ */
+import type { TextDialect } from '../text/compiler.js';
+import { literal } from '../../ir/helpers.js';
+import { asciiLower } from '../../ir/evaluate.js';
+import { splString } from './escape.js';
+
+function hasControl(s: string): boolean {
+  return /[\x00-\x1f\x7f]/.test(s);
+}
+
+/** A PCRE pattern (portable-literal based) for contains/startswith/endswith/equals. */
+function literalPattern(op: 'equals' | 'contains' | 'startswith' | 'endswith', values: readonly string[], caseSensitive: boolean): string {
+  const alts = values.map((v) => escapeControls(literal(v, !caseSensitive)));
+  const body = alts.length === 1 ? alts[0]! : `(?:${alts.join('|')})`;
+  // \z, not $: PCRE's $ also matches before a final newline, and endswith means the very end.
+  switch (op) {
+    case 'equals':
+      return `^${body}\\z`;
+    case 'startswith':
+      return `^${body}`;
+    case 'endswith':
+      return `${body}\\z`;
+    case 'contains':
+      return body;
+  }
+}
+
+function escapeControls(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+export const splDialect: TextDialect = {
+  and: ' AND ', // eval/where: AND binds tighter than OR (S-bool); the compiler groups anyway
+  or: ' OR ',
+  not: (operand) => `NOT ${operand.startsWith('(') ? operand : `(${operand})`}`,
+  trueLiteral: 'true()',
+  falseLiteral: 'false()',
+  compare(field, op, values, caseSensitive) {
+    if (op === 'equals' && !values.some(hasControl)) {
+      const lhs = caseSensitive ? field : `lower(${field})`;
+      const parts = values.map((v) => `${lhs}==${splString(caseSensitive ? v : asciiLower(v))}`);
+      return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
+    }
+    return `match(${field}, ${splString(literalPattern(op, values, caseSensitive))})`;
+  },
+  regex: (field, pattern, ci) => `match(${field}, ${splString(pattern.render('pcre', ci))})`,
+  nonEmpty: (field) => `${field}!=""`,
+  signalHolds: (id) => `sig_${id}==1`,
+  scoreCompare: (op, n) => `risk_score${{ gte: '>=', gt: '>', lte: '<=', lt: '<' }[op]}${n}`,
+};

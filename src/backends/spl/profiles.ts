@@ -1,0 +1,53 @@
+/**
+ * Splunk profiles: how a deployment's events look in Splunk. Data only; the compiler reads them.
+ * Sysmon for Linux (sourcetype `sysmon:linux`, EventID 1) uses the Sigma taxonomy's field names and
+ * writes `-` for a missing value (for example ParentImage of a process whose parent is gone).
+ */
+import type { ProfileBase } from '../types.js';
+
+export interface SplMacro {
+  readonly name: string;
+  readonly definition: string;
+  readonly description: string;
+}
+
+export interface SplProfile extends ProfileBase {
+  /** Per log source: the macro that selects its events (never `index=*`). */
+  readonly baseSearch: Readonly<Partial<Record<'process_creation', string>>>;
+  /** Macros the base searches use, written to macros.conf. */
+  readonly macros: readonly SplMacro[];
+  readonly timeField: string;
+  readonly hostField: string;
+}
+
+export const sysmonLinux: SplProfile = {
+  id: 'sysmon_linux',
+  description: 'Sysmon for Linux events in Splunk (sourcetype sysmon:linux), Sigma taxonomy field names',
+  fields: {
+    Image: 'Image',
+    CommandLine: 'CommandLine',
+    ParentImage: 'ParentImage',
+    ParentCommandLine: 'ParentCommandLine',
+    User: 'User',
+    CurrentDirectory: 'CurrentDirectory',
+  },
+  placeholders: ['-'],
+  categories: ['process_creation'],
+  baseSearch: { process_creation: 't1612_sysmon_linux_process_creation' },
+  macros: [
+    {
+      name: 't1612_sysmon_linux_index',
+      definition: 'index=main',
+      description: 'Index holding Sysmon for Linux events. Change it to your index; keep it narrow (never index=*).',
+    },
+    {
+      name: 't1612_sysmon_linux_process_creation',
+      definition: '`t1612_sysmon_linux_index` sourcetype="sysmon:linux" EventID=1',
+      description: 'Sysmon for Linux process creation events (EventID 1).',
+    },
+  ],
+  timeField: '_time',
+  hostField: 'host',
+};
+
+export const splProfiles: readonly SplProfile[] = [sysmonLinux];

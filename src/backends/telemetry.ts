@@ -1,0 +1,40 @@
+/**
+ * What a profile can run: a rule needs its log source and every field it reads. A field used only to
+ * refine a predicate (a current directory to resolve relative paths) may be missing: the rule still
+ * runs, and a note says what is lost. Nothing is dropped silently.
+ */
+import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
+import type { CanonicalField } from '../model/types.js';
+import type { RuleIR } from '../ir/nodes.js';
+import type { ProfileBase, TargetId } from './types.js';
+
+export interface TelemetryVerdict {
+  /** Set when the profile cannot run the rule at all. */
+  readonly unsupported?: Diagnostic;
+  readonly notes: readonly Diagnostic[];
+  /** Fields the profile carries, for evaluating the rule as this profile sees events. */
+  readonly availableFields: ReadonlySet<CanonicalField>;
+}
+
+export function telemetryFor(rule: RuleIR, target: TargetId, profile: ProfileBase): TelemetryVerdict {
+  const available = new Set(Object.keys(profile.fields) as CanonicalField[]);
+  const where = `${target} profile ${profile.id}`;
+  if (!profile.categories.includes(rule.logsource.category))
+    return {
+      unsupported: diagnostic(rule.file, { line: 1, column: 1 }, 'warning', 'unsupported-profile', `${where} has no ${rule.logsource.category} events; rule ${rule.name} is skipped there`, 'use a profile that collects them'),
+      notes: [],
+      availableFields: available,
+    };
+  const optional = new Set(rule.optionalFields.map((o) => o.field));
+  const missingRequired = rule.fieldsRead.filter((f) => !available.has(f) && !optional.has(f));
+  if (missingRequired.length)
+    return {
+      unsupported: diagnostic(rule.file, { line: 1, column: 1 }, 'warning', 'unsupported-profile', `${where} lacks field(s) ${missingRequired.join(', ')}; rule ${rule.name} is skipped there`, 'map the fields in the profile or use another profile'),
+      notes: [],
+      availableFields: available,
+    };
+  const notes = rule.optionalFields
+    .filter((o) => !available.has(o.field))
+    .map((o) => diagnostic(rule.file, o.position, 'note', 'missing-field', `${where} has no ${o.field}: ${o.use} is not done there (relative paths count as outside the listed directories)`, 'expected on this profile; tests state the outcome per profile'));
+  return { notes, availableFields: available };
+}

@@ -1,0 +1,140 @@
+/**
+ * The command line: argument parsing and exit codes over the library API, nothing more.
+ * Exit codes: 0 ok; 1 `compile --check` found stale files; 2 invalid rules or usage.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { TARGET_IDS, type TargetId } from '../backends/index.js';
+import { compileRules, ioDiagnostic, knownProfiles, planWrite, writeOutput } from '../compile.js';
+import { explainRule, formatExplanation } from '../explain.js';
+import { diagnostic, hasErrors, type Diagnostic } from '../model/diagnostics.js';
+import { loadRules } from '../pipeline.js';
+import { processIo, printDiagnostics, type Io } from './output.js';
+
+type Format = 'text' | 'json';
+
+class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+function fail(io: Io, ds: readonly Diagnostic[], format: Format, code = 2): never {
+  printDiagnostics(io, ds, format);
+  throw new Exit(code);
+}
+
+function usage(io: Io, message: string, hint: string, format: Format): never {
+  return fail(io, [diagnostic('t1612', { line: 1, column: 1 }, 'error', 'usage', message, hint)], format);
+}
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('t1612');
+  program
+    .description('Compile T1612 (Build Image on Host) detection rules to Splunk SPL, Microsoft Sentinel / Defender KQL and Sigma.')
+    .version('0.1.0')
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride()
+    .showHelpAfterError('(run t1612 --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ t1612 validate                       check every rule under rules/
+  $ t1612 compile                        write dist-queries/<target>/<profile>/<rule>.<ext>
+  $ t1612 compile --target spl --check   CI: exit 1 if dist-queries/spl is stale
+  $ t1612 explain docker-build-risk      signals, weights and every alerting combination
+
+Exit codes: 0 ok, 1 stale output (compile --check), 2 invalid rules or usage.`,
+    );
+
+  const formatOption = () => new Option('--format <format>', 'diagnostics as text lines or JSON').choices(['text', 'json']).default('text');
+
+  program
+    .command('validate')
+    .description('check rules against the schema and the semantic checks')
+    .argument('[paths...]', 'rule files or directories', ['rules'])
+    .addOption(formatOption())
+    .action((paths: string[], opts: { format: Format }) => {
+      const r = loadRules(paths);
+      if (!r.ok) fail(io, r.diagnostics, opts.format);
+      printDiagnostics(io, r.diagnostics, opts.format);
+      if (opts.format === 'text') io.out(`${r.irs.length} rule(s) valid`);
+    });
+
+  program
+    .command('compile')
+    .description('compile rules to queries (default: all targets, all profiles, rules/ → dist-queries/)')
+    .argument('[paths...]', 'rule files or directories', ['rules'])
+    .addOption(new Option('--target <target>', 'target to compile').choices([...TARGET_IDS, 'all']).default('all'))
+    .option('--profile <profiles...>', `profiles to compile (${knownProfiles().join(', ')})`)
+    .option('--out <dir>', 'output directory', 'dist-queries')
+    .option('--check', 'write nothing; exit 1 listing files that are stale or missing')
+    .addOption(formatOption())
+    .action((paths: string[], opts: { target: string; profile?: string[]; out: string; check?: boolean; format: Format }, cmd: Command) => {
+      const chosen: TargetId[] = opts.target === 'all' ? TARGET_IDS : [opts.target as TargetId];
+      const valid = knownProfiles(chosen);
+      for (const p of opts.profile ?? [])
+        if (!valid.includes(p)) usage(io, `unknown profile "${p}" for target ${opts.target}`, `use one of: ${valid.join(', ')}`, opts.format);
+      const r = loadRules(paths);
+      if (!r.ok) fail(io, r.diagnostics, opts.format);
+      const output = compileRules(r.irs, { targets: chosen, ...(opts.profile ? { profiles: opts.profile } : {}) });
+      const diagnostics = [...r.diagnostics, ...output.diagnostics];
+      // Orphans are only meaningful when every rule was compiled (the default rules/ input).
+      const wholeSet = cmd.args.length === 0;
+      const plan = planWrite(opts.out, output, wholeSet);
+      if (opts.check) {
+        printDiagnostics(io, diagnostics.filter((d) => d.severity !== 'note'), opts.format);
+        const stale = [...plan.changed.map((p) => `${opts.out}/${p}: stale or missing`), ...plan.orphaned.map((p) => `${opts.out}/${p}: no longer generated`)];
+        if (stale.length) {
+          for (const s of stale) io.err(s);
+          io.err(`${stale.length} generated file(s) out of date: run \`npx t1612 compile\` and commit the result`);
+          throw new Exit(1);
+        }
+        if (opts.format === 'text') io.out(`${output.files.length} generated file(s) up to date`);
+        return;
+      }
+      try {
+        writeOutput(opts.out, output, plan);
+      } catch (e) {
+        fail(io, [ioDiagnostic(opts.out, e)], opts.format);
+      }
+      printDiagnostics(io, diagnostics, opts.format);
+      if (opts.format === 'text') io.out(`${output.files.length} file(s) generated in ${opts.out}/ (${plan.changed.length} changed${plan.orphaned.length ? `, ${plan.orphaned.length} removed` : ''})`);
+    });
+
+  program
+    .command('explain')
+    .description("show a rule's signals, weights, tiers and every combination that gives a result")
+    .argument('<rule>', 'rule name (looked up under rules/) or path')
+    .addOption(formatOption())
+    .action((ruleArg: string, opts: { format: Format }) => {
+      const isPath = /[\/\\]|\.ya?ml$/.test(ruleArg);
+      const r = loadRules(isPath ? [ruleArg] : ['rules']);
+      if (!r.ok) fail(io, r.diagnostics, opts.format);
+      const ir = isPath ? r.irs[0] : r.irs.find((x) => x.name === ruleArg);
+      if (!ir) usage(io, `no rule named "${ruleArg}" under rules/`, `use one of: ${r.irs.map((x) => x.name).join(', ')}`, opts.format);
+      const e = explainRule(ir);
+      io.out(opts.format === 'json' ? JSON.stringify(e, null, 2) : formatExplanation(e));
+    });
+
+  return program;
+}
+
+/** Run the CLI; returns the exit code (never throws for user errors, never prints a stack). */
+export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof Exit) return e.code;
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    const ds = (e as { diagnostics?: Diagnostic[] }).diagnostics;
+    if (ds && hasErrors(ds)) {
+      printDiagnostics(io, ds, 'text');
+      return 2;
+    }
+    io.err(`t1612: internal error: ${(e as Error).message} (please report this with the rule that caused it)`);
+    return 70;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Compile IR to files for the chosen targets and profiles, and write them all-or-nothing.
+ */
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { diagnostic, type Diagnostic } from './model/diagnostics.js';
+import type { RuleIR } from './ir/nodes.js';
+import { targets, TARGET_IDS, type TargetId } from './backends/index.js';
+import type { EmittedFile } from './backends/types.js';
+
+export interface CompileOptions {
+  readonly targets?: readonly TargetId[];
+  /** Profile ids to render; default: every profile of each chosen target. */
+  readonly profiles?: readonly string[];
+}
+
+export interface CompileOutput {
+  readonly files: readonly EmittedFile[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** The target/profile folders rendered, for finding orphaned files: `spl/sysmon_linux`. */
+  readonly folders: readonly string[];
+}
+
+export function knownProfiles(ids: readonly TargetId[] = TARGET_IDS): string[] {
+  return ids.flatMap((t) => targets[t].profiles.map((p) => p.id));
+}
+
+export function compileRules(irs: readonly RuleIR[], opts: CompileOptions = {}): CompileOutput {
+  const chosen = opts.targets ?? TARGET_IDS;
+  const files: EmittedFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const folders: string[] = [];
+  for (const id of chosen) {
+    const target = targets[id];
+    for (const profile of target.profiles) {
+      if (opts.profiles && !opts.profiles.includes(profile.id)) continue;
+      folders.push(`${id}/${profile.id}`);
+      for (const rule of irs) {
+        const r = target.render(rule, profile);
+        files.push(...r.files);
+        diagnostics.push(...r.diagnostics);
+      }
+      if (target.renderShared) files.push(...target.renderShared(irs, profile));
+    }
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, diagnostics, folders };
+}
+
+export interface WritePlan {
+  /** Files whose content would change (or be created). */
+  readonly changed: readonly string[];
+  /** Files in rendered folders that compile no longer produces. */
+  readonly orphaned: readonly string[];
+}
+
+function listFiles(dir: string, prefix: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listFiles(p, `${prefix}${name}/`));
+    else out.push(`${prefix}${name}`);
+  }
+  return out;
+}
+
+/** What writing `output` into `outDir` would change. `orphans` looks for files no longer produced. */
+export function planWrite(outDir: string, output: CompileOutput, orphans: boolean): WritePlan {
+  const changed = output.files
+    .filter((f) => {
+      const p = join(outDir, f.path);
+      return !existsSync(p) || readFileSync(p, 'utf8') !== f.content;
+    })
+    .map((f) => f.path);
+  const produced = new Set(output.files.map((f) => f.path));
+  const orphaned = orphans
+    ? output.folders.flatMap((folder) => listFiles(join(outDir, folder), `${folder}/`)).filter((p) => !produced.has(p))
+    : [];
+  return { changed, orphaned };
+}
+
+/**
+ * Write every changed file to a temporary sibling first, then rename them all into place, so an
+ * error leaves nothing half-written. Orphaned files are removed last.
+ */
+export function writeOutput(outDir: string, output: CompileOutput, plan: WritePlan): void {
+  const byPath = new Map(output.files.map((f) => [f.path, f]));
+  const temps: [string, string][] = [];
+  try {
+    for (const path of plan.changed) {
+      const dest = join(outDir, path);
+      mkdirSync(dirname(dest), { recursive: true });
+      const tmp = `${dest}.${process.pid}.tmp`;
+      writeFileSync(tmp, byPath.get(path)!.content);
+      temps.push([tmp, dest]);
+    }
+  } catch (e) {
+    for (const [tmp] of temps) rmSync(tmp, { force: true });
+    throw e;
+  }
+  for (const [tmp, dest] of temps) renameSync(tmp, dest);
+  for (const path of plan.orphaned) rmSync(join(outDir, path), { force: true });
+}
+
+export function ioDiagnostic(path: string, e: unknown): Diagnostic {
+  const code = (e as NodeJS.ErrnoException).code ?? 'error';
+  return diagnostic(path, { line: 1, column: 1 }, 'error', 'io', `cannot write output (${code})`, 'check that the output directory is writable');
+}

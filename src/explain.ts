@@ -1,0 +1,43 @@
+/** `t1612 explain`: a rule's signals, weights, tiers and every combination that gives a result. */
+import type { RuleIR } from './ir/nodes.js';
+import { outcomeTable } from './ir/scoring.js';
+
+export interface Explanation {
+  readonly rule: string;
+  readonly title: string;
+  readonly threshold: number;
+  readonly signals: readonly { id: string; weight: number; description: string }[];
+  readonly tiers: readonly { name: string; title: string; level: string; action: string; default: boolean }[];
+  readonly combinations: readonly { signals: readonly string[]; score: number; tier: string; action: string }[];
+}
+
+export function explainRule(rule: RuleIR): Explanation {
+  const rows = outcomeTable(rule)
+    .filter((r) => r.matched)
+    .sort((a, b) => b.score - a.score || a.fired.length - b.fired.length || (a.fired.join() < b.fired.join() ? -1 : 1));
+  return {
+    rule: rule.name,
+    title: rule.title,
+    threshold: rule.threshold,
+    signals: rule.signals.map((s) => ({ id: s.id, weight: s.weight, description: s.description })),
+    tiers: rule.tiers.map((t) => ({ name: t.name, title: t.title, level: t.level, action: t.action, default: t.isDefault })),
+    combinations: rows.map((r) => ({ signals: r.fired, score: r.score, tier: r.tier!, action: r.action! })),
+  };
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+export function formatExplanation(e: Explanation): string {
+  const lines: string[] = [];
+  lines.push(`${e.rule}: ${e.title}`, '');
+  lines.push('Signals (score = sum of the weights of those that hold):');
+  const w = Math.max(...e.signals.map((s) => s.id.length));
+  for (const s of e.signals) lines.push(`  ${pad(s.id, w)}  ${String(s.weight).padStart(3)}  ${s.description}`);
+  lines.push('', `Threshold: score >= ${e.threshold}`, '', 'Tiers (first match wins):');
+  e.tiers.forEach((t, i) => lines.push(`  ${i + 1}. ${pad(t.name, 22)} ${pad(t.level, 13)} ${pad(t.action, 5)}  ${t.title}${t.default ? ' [default]' : ''}`));
+  lines.push('', `Every combination that gives a result (${e.combinations.length}):`);
+  for (const c of e.combinations) lines.push(`  score ${String(c.score).padStart(3)}  ${pad(c.tier, 22)} ${pad(c.action, 5)}  ${c.signals.join(' + ')}`);
+  return lines.join('\n');
+}
