@@ -82,7 +82,7 @@ const predicate = {
     },
     argument: {
       type: 'object',
-      description: 'Some argument (a shell word, or the value in --name=VALUE / -xVALUE) starts with, contains or ends with a listed string.',
+      description: 'Some argument (a shell word, or the value in --name=VALUE, -xVALUE or key=VALUE) starts with, contains or ends with a listed string.',
       additionalProperties: false,
       required: ['field'],
       minProperties: 2,

@@ -35,6 +35,6 @@ export function telemetryFor(rule: RuleIR, target: TargetId, profile: ProfileBas
     };
   const notes = rule.optionalFields
     .filter((o) => !available.has(o.field))
-    .map((o) => diagnostic(rule.file, o.position, 'note', 'missing-field', `${where} has no ${o.field}: ${o.use} is not done there (relative paths count as outside the listed directories)`, 'expected on this profile; tests state the outcome per profile'));
+    .map((o) => diagnostic(rule.file, o.position, 'note', 'missing-field', `${where} has no ${o.field}, so ${o.use} there`, "expected for this profile; the rule's tests state its outcome there with expectByProfile"));
   return { notes, availableFields: available };
 }

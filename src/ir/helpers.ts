@@ -28,8 +28,11 @@ function unitExcept(exclude: string): string {
 const BEFORE_WORD = `^(?:(?:[^"'\\\\]|\\\\${ANY}|"(?:[^"\\\\]|\\\\${ANY})*"|'[^']*')*?${WS})?`;
 const WORD_END = `(?:${WS}|$)`;
 const QUOTE = `["']?`;
-/** `--name=` or `-x` directly before a value: the forms of a flag's value inside one word. */
-const FLAG_VALUE_PREFIX = `(?:--?[A-Za-z0-9][A-Za-z0-9-]*=|-[A-Za-z])?`;
+/**
+ * What may stand before an argument inside one word: `--name=` or `-x` (a flag's value), or `key=`
+ * (a key=value word, as in buildctl's `--local context=/tmp/ctx`).
+ */
+const FLAG_VALUE_PREFIX = `(?:--?[A-Za-z0-9][A-Za-z0-9-]*=|-[A-Za-z]|[A-Za-z0-9_.][A-Za-z0-9_.-]*=)?`;
 
 /** A case-insensitive literal written with explicit ASCII letter classes. */
 export function literal(s: string, caseInsensitive: boolean): string {
@@ -121,22 +124,27 @@ export interface FlagGrammar {
  * `case` applies to values.
  */
 export function flagRegex(g: FlagGrammar): string {
-  const long = g.names.filter((n) => n.startsWith('--'));
-  const short = g.names.filter((n) => /^-[A-Za-z0-9]$/.test(n)).map((n) => n.slice(1));
-  const alts: string[] = [];
+  const long = g.names.filter((n) => n.startsWith('--')).map(escapeRegexLiteral);
+  const short = g.names.filter((n) => /^-[A-Za-z0-9]$/.test(n)).map((n) => `-[A-Za-z0-9]*${escapeRegexLiteral(n.slice(1))}`);
+  /** The word as written bare, or wrapped whole in double or single quotes. */
+  const quotedWord = (w: string) => `(?:${w}|"${w}"|'${w}')`;
   if (!g.values) {
     const truthy = '(?:=(?:1|t|T|TRUE|true|True))?';
-    for (const n of long) alts.push(`${escapeRegexLiteral(n)}${truthy}`);
-    for (const s of short) alts.push(`-[A-Za-z0-9]*${escapeRegexLiteral(s)}[A-Za-z0-9]*`);
-    return `${BEFORE_OPTION}${QUOTE}${alternation(alts)}${QUOTE}${WORD_END}`;
+    const names = [...long.map((n) => `${n}${truthy}`), ...short.map((n) => `${n}[A-Za-z0-9]*`)];
+    return `${BEFORE_OPTION}${quotedWord(alternation(names))}${WORD_END}`;
   }
   const valueAlts: string[] = [];
   for (const v of g.values.startswith ?? []) valueAlts.push(literal(v, g.caseInsensitive));
   for (const v of g.values.equals ?? []) valueAlts.push(`${literal(v, g.caseInsensitive)}${QUOTE}${WORD_END}`);
-  const value = `${QUOTE}${alternation(valueAlts)}`;
-  for (const n of long) alts.push(`${escapeRegexLiteral(n)}(?:=|${WS}+)`);
-  for (const s of short) alts.push(`-[A-Za-z0-9]*${escapeRegexLiteral(s)}(?:=|${WS}+)?`);
-  return `${BEFORE_OPTION}${QUOTE}${alternation(alts)}${value}`;
+  const value = alternation(valueAlts);
+  const forms: string[] = [];
+  // bare flag: `--name VALUE`, `--name=VALUE`, `-x VALUE`, `-xVALUE`, `-x=VALUE` (the value may be quoted)
+  if (long.length) forms.push(`${alternation(long)}(?:=|${WS}+)${QUOTE}`);
+  if (short.length) forms.push(`${alternation(short)}(?:=|${WS}+)?${QUOTE}`);
+  // the whole word quoted: `"--name=VALUE"`, `"-xVALUE"`
+  if (long.length) forms.push(`["']${alternation(long)}=`);
+  if (short.length) forms.push(`["']${alternation(short)}=?`);
+  return `${BEFORE_OPTION}${alternation(forms)}${value}`;
 }
 
 export interface ArgumentGrammar {
@@ -148,7 +156,7 @@ export interface ArgumentGrammar {
 
 /**
  * Some argument starts with / contains / ends with a listed string. An argument is a shell word, or
- * the value part of a word `--name=VALUE` or `-xVALUE`; it may be quoted as a whole. `contains` and
+ * the value part of a word `--name=VALUE`, `-xVALUE` or `key=VALUE`; it may be quoted as a whole. `contains` and
  * `endswith` look at the argument's unquoted characters up to the next blank.
  */
 export function argumentRegex(g: ArgumentGrammar): string {

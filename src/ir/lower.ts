@@ -72,7 +72,7 @@ export function lowerRule(rule: LoadedRule): LowerResult {
       const g = p.pathArgument;
       const absolute = trusted(g.field, H.pathUnderRegex(g.under), `path under ${g.under.join('|')}`);
       if (!g.cwdField) return absolute;
-      optionalFields.push({ field: g.cwdField, use: 'resolving relative paths', position: rule.locate.at(`${ptr}/pathArgument/cwdField`) });
+      optionalFields.push({ field: g.cwdField, use: 'relative paths (. and ./…) are not resolved and count as outside the directories', position: rule.locate.at(`${ptr}/pathArgument/cwdField`) });
       return {
         kind: 'or',
         args: [

@@ -336,6 +336,7 @@ function tokenize(src: string, ci: boolean): Token[] | RegexProblem {
           i++;
         }
         let hi = lo;
+        if (chars[i] === '-' && chars[i + 1] === '-') return problem(i, 'regex class contains --, a set operation in Rust regex', 'escape it as \\-');
         if (chars[i] === '-' && chars[i + 1] !== undefined && chars[i + 1] !== ']') {
           const e2 = chars[i + 1] === '\\' ? readEscape(i + 1, true) : { cp: chars[i + 1]!.codePointAt(0)!, next: i + 2 };
           if ('message' in e2) return e2;

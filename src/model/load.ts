@@ -1,6 +1,6 @@
 /** Reading rule and test files: YAML with positions, then JSON Schema, each problem a Diagnostic. */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { loadLocatedYaml, YamlSyntaxError, type LocatedDocument } from './yaml.js';
 import { validateAgainstSchema, type SchemaName } from '../schema/validate.js';
@@ -13,8 +13,10 @@ export interface ParsedFile {
 
 /** Path as shown to users: relative to the working directory, `/`-separated. */
 export function displayFile(path: string): string {
-  const rel = relative(process.cwd(), path) || path;
-  return rel.split(sep).join('/');
+  const rel = relative(process.cwd(), path);
+  // Inside the working directory: relative (stable across machines); outside it: absolute.
+  const shown = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? resolve(path) : rel;
+  return shown.split(sep).join('/');
 }
 
 export function parseAndValidate(path: string, schema: SchemaName): ParsedFile {

@@ -24,7 +24,7 @@ export function loadSchema(name: SchemaName): Record<string, unknown> {
 function validatorFor(name: SchemaName): ValidateFunction {
   let v = validators.get(name);
   if (!v) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
     addFormats(ajv);
     v = ajv.compile(loadSchema(name));
     validators.set(name, v);
@@ -110,16 +110,22 @@ function toDiagnostic(e: ErrorObject, file: string, doc: LocatedDocument): Diagn
         true,
       );
     }
-    case 'required':
-      return err(path, `${where} is missing required key "${String(p.missingProperty)}"`, `add ${String(p.missingProperty)}: see schema/rule.schema.json`);
+    case 'required': {
+      const key = String(p.missingProperty);
+      const about = (parentSchema?.properties?.[key] as { description?: string } | undefined)?.description;
+      return err(path, `${where} is missing required key "${key}"`, about ? `add ${key}: ${about.replace(/\.$/, '')}` : `add ${key}`);
+    }
     case 'dependencies':
       return err(path, `"${String(p.property)}" in ${where} needs "${String(p.missingProperty)}"`, `add ${String(p.missingProperty)}, or remove ${String(p.property)}`);
     case 'type':
-      return err(path, `${where} must be ${String(p.type)} (got ${describe(value)})`, 'fix the value');
-    case 'enum':
-      return err(path, `${where} must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')} (got ${describe(value)})`, 'use one of the listed values');
+      return err(path, `${where} must be ${String(p.type) === 'object' ? 'a mapping' : String(p.type) === 'array' ? 'a list' : `${String(p.type)}`} (got ${describe(value)})`, parentSchema?.description ?? 'fix the value');
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).map(String);
+      const guess = typeof value === 'string' ? closest(value, allowed) : undefined;
+      return err(path, `${where} must be one of ${allowed.join(', ')} (got ${describe(value)})`, guess ? `did you mean "${guess}"?` : 'use one of the listed values');
+    }
     case 'const':
-      return err(path, `${where} must be ${JSON.stringify(p.allowedValue)} (got ${describe(value)})`, 'fix the value');
+      return err(path, `${where} must be ${JSON.stringify(p.allowedValue)} (got ${describe(value)})`, parentSchema?.description ?? 'fix the value');
     case 'pattern':
       return err(path, `${where} has an invalid form (got ${describe(value)})`, parentSchema?.description ?? `match ${String(p.pattern)}`);
     case 'format':

@@ -9,7 +9,7 @@ import { asciiLower } from '../../ir/evaluate.js';
 import { splString } from './escape.js';
 
 function hasControl(s: string): boolean {
-  return /[\x00-\x1f\x7f]/.test(s);
+  return /[\x00-\x1f\x7f`]/.test(s);
 }
 
 /** A PCRE pattern (portable-literal based) for contains/startswith/endswith/equals. */
@@ -29,8 +29,12 @@ function literalPattern(op: 'equals' | 'contains' | 'startswith' | 'endswith', v
   }
 }
 
+/**
+ * Control characters, and the backtick, as PCRE `\xHH` escapes: Splunk expands backtick-delimited
+ * macro names anywhere in a search string, so a literal backtick never reaches the query text.
+ */
 function escapeControls(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return s.replace(/[\x00-\x1f\x7f`]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 export const splDialect: TextDialect = {
@@ -47,7 +51,7 @@ export const splDialect: TextDialect = {
     }
     return `match(${field}, ${splString(literalPattern(op, values, caseSensitive))})`;
   },
-  regex: (field, pattern, ci) => `match(${field}, ${splString(pattern.render('pcre', ci))})`,
+  regex: (field, pattern, ci) => `match(${field}, ${splString(escapeControls(pattern.render('pcre', ci)))})`,
   nonEmpty: (field) => `${field}!=""`,
   signalHolds: (id) => `sig_${id}==1`,
   scoreCompare: (op, n) => `risk_score${{ gte: '>=', gt: '>', lte: '<=', lt: '<' }[op]}${n}`,

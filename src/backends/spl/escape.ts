@@ -6,10 +6,11 @@
  * A double-quoted SPL string literal for eval/where. Splunk decodes `\\` → `\` and `\"` → `"` and
  * leaves other backslash sequences as written (semantics.md §1.2); doubling every backslash and
  * escaping every quote is therefore always exact. Line breaks are kept out by the callers (regexes
- * are rendered with `\n` escapes); a raw one is refused rather than shipped.
+ * are rendered with `\n` escapes); a raw one is refused rather than shipped. So is a backtick, which
+ * Splunk would read as the start of a macro name even inside quotes (callers write it as `\x60`).
  */
 export function splString(value: string): string {
-  if (/[\r\n]/.test(value)) throw new Error('internal: raw line break in an SPL string literal');
+  if (/[\r\n`]/.test(value)) throw new Error('internal: raw line break or backtick in an SPL string literal');
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 

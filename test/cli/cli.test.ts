@@ -1,0 +1,155 @@
+/** The CLI over the library API: exit codes, one-line diagnostics, --check, determinism, help. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, cpSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
+import { captureIo } from '../support/io.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 't1612-cli-'));
+
+function listAll(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((d) => (d.isDirectory() ? listAll(join(dir, d.name), `${prefix}${d.name}/`) : [`${prefix}${d.name}`]));
+}
+
+describe('validate', () => {
+  it('accepts the bundled rules', async () => {
+    const io = captureIo();
+    expect(await run(['validate'], io)).toBe(0);
+    expect(io.stdout).toEqual(['1 rule(s) valid']);
+  });
+  it('rejects a bad rule with one line, exit 2, no stack', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'bad.yml'), 'id: 1\nname: bad\n');
+    const io = captureIo();
+    expect(await run(['validate', dir], io)).toBe(2);
+    expect(io.stderr.length).toBeGreaterThan(0);
+    for (const line of io.stderr) {
+      expect(line).toMatch(/^\S+bad\.yml:\d+:\d+: error: .+ \(.+\)$/);
+      expect(line).not.toContain('\n    at ');
+    }
+  });
+  it('--format json prints the diagnostics as JSON on stdout', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'bad.yml'), 'name: bad\n');
+    const io = captureIo();
+    expect(await run(['validate', dir, '--format', 'json'], io)).toBe(2);
+    const parsed = JSON.parse(io.stdout.join('\n')) as { diagnostics: { code: string; line: number }[] };
+    expect(parsed.diagnostics.length).toBeGreaterThan(0);
+    expect(parsed.diagnostics[0]).toMatchObject({ code: 'schema', line: 1, column: 1, severity: 'error' });
+  });
+  it('colours severities only when asked to (NO_COLOR / non-TTY give plain text)', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'bad.yml'), 'name: bad\n');
+    const plain = captureIo(0);
+    await run(['validate', dir], plain);
+    expect(plain.stderr.join('')).not.toMatch(/\u001b\[/);
+    const coloured = captureIo(1);
+    await run(['validate', dir], coloured);
+    expect(coloured.stderr.join('')).toMatch(/\u001b\[31merror:/);
+  });
+});
+
+describe('compile', () => {
+  it('writes every target and profile, byte-identical on a second run', async () => {
+    const a = tmp();
+    const b = tmp();
+    expect(await run(['compile', '--out', a], captureIo())).toBe(0);
+    expect(await run(['compile', '--out', b], captureIo())).toBe(0);
+    const files = listAll(a);
+    expect(files).toEqual([
+      'kql/defender/docker-build-risk.kql',
+      'kql/sentinel/docker-build-risk.kql',
+      'sigma/taxonomy/docker-build-risk.yml',
+      'spl/sysmon_linux/docker-build-risk.spl',
+      'spl/sysmon_linux/macros.conf',
+    ]);
+    for (const f of files) expect(readFileSync(join(a, f), 'utf8')).toBe(readFileSync(join(b, f), 'utf8'));
+    expect(files.some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+  it('--target and --profile narrow the output', async () => {
+    const out = tmp();
+    expect(await run(['compile', '--target', 'kql', '--profile', 'sentinel', '--out', out], captureIo())).toBe(0);
+    expect(listAll(out)).toEqual(['kql/sentinel/docker-build-risk.kql']);
+  });
+  it('an unknown profile is a usage error', async () => {
+    const io = captureIo();
+    expect(await run(['compile', '--target', 'spl', '--profile', 'defender'], io)).toBe(2);
+    expect(io.stderr).toEqual(['t1612:1:1: error: unknown profile "defender" for target spl (use one of: sysmon_linux)']);
+  });
+  it('--check writes nothing and exits 1 listing stale files; 0 once compiled', async () => {
+    const out = tmp();
+    const io = captureIo();
+    expect(await run(['compile', '--check', '--out', out], io)).toBe(1);
+    expect(readdirSync(out)).toEqual([]);
+    expect(io.stderr).toContain(`${out}/spl/sysmon_linux/docker-build-risk.spl: stale or missing`);
+    expect(io.stderr.at(-1)).toBe('5 generated file(s) out of date: run `npx t1612 compile` and commit the result');
+    expect(await run(['compile', '--out', out], captureIo())).toBe(0);
+    const ok = captureIo();
+    expect(await run(['compile', '--check', '--out', out], ok)).toBe(0);
+    expect(ok.stdout).toEqual(['5 generated file(s) up to date']);
+    writeFileSync(join(out, 'spl/sysmon_linux/docker-build-risk.spl'), 'edited by hand\n');
+    mkdirSync(join(out, 'kql/defender'), { recursive: true });
+    writeFileSync(join(out, 'kql/defender/removed-rule.kql'), 'old\n');
+    const stale = captureIo();
+    expect(await run(['compile', '--check', '--out', out], stale)).toBe(1);
+    expect(stale.stderr).toContain(`${out}/spl/sysmon_linux/docker-build-risk.spl: stale or missing`);
+    expect(stale.stderr).toContain(`${out}/kql/defender/removed-rule.kql: no longer generated`);
+    expect(await run(['compile', '--out', out], captureIo())).toBe(0);
+    expect(existsSync(join(out, 'kql/defender/removed-rule.kql'))).toBe(false);
+  });
+  it('invalid rules write nothing', async () => {
+    const rules = tmp();
+    cpSync('rules', rules, { recursive: true });
+    writeFileSync(join(rules, 'docker-build-risk.yml'), readFileSync('rules/docker-build-risk.yml', 'utf8').replace('threshold: 2', 'threshold: 99'));
+    const out = tmp();
+    const io = captureIo();
+    expect(await run(['compile', rules, '--out', out], io)).toBe(2);
+    expect(readdirSync(out)).toEqual([]);
+    const line = readFileSync('rules/docker-build-risk.yml', 'utf8').split('\n').indexOf('threshold: 2') + 1;
+    expect(io.stderr).toEqual([`${rules}/docker-build-risk.yml:${line}:12: error: threshold 99 is above the highest possible score 10 (lower the threshold to at most 10, or add signals)`]);
+  });
+});
+
+describe('explain', () => {
+  it('lists signals, tiers and every alerting combination', async () => {
+    const io = captureIo();
+    expect(await run(['explain', 'docker-build-risk'], io)).toBe(0);
+    const text = io.stdout.join('\n');
+    expect(text).toContain('Threshold: score >= 2');
+    expect(text).toMatch(/score {2}10 {2}critical +alert {2}temp_context \+ no_cache \+ remote_definition \+ shell_parent/);
+    expect(text).toMatch(/score {3}2 {2}low +risk {3}shell_parent/);
+    expect(text).not.toMatch(/score {3}1 /);
+  });
+  it('--format json', async () => {
+    const io = captureIo();
+    expect(await run(['explain', 'docker-build-risk', '--format', 'json'], io)).toBe(0);
+    const e = JSON.parse(io.stdout.join('')) as { combinations: { tier: string; signals: string[] }[] };
+    expect(e.combinations.find((c) => c.signals.join() === 'shell_parent')?.tier).toBe('low');
+    expect(e.combinations).toHaveLength(14);
+  });
+  it('an unknown rule is a usage error naming the known ones', async () => {
+    const io = captureIo();
+    expect(await run(['explain', 'nope'], io)).toBe(2);
+    expect(io.stderr).toEqual(['t1612:1:1: error: no rule named "nope" under rules/ (use one of: docker-build-risk)']);
+  });
+});
+
+describe('the installed command (bin/t1612 over dist/)', () => {
+  it('runs, finds its templates, and prints help with examples', () => {
+    expect(existsSync('dist/src/cli/main.js'), 'run `npm run build` (npm ci does it through prepare)').toBe(true);
+    const help = spawnSync(process.execPath, ['bin/t1612', '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Examples:');
+    const out = tmp();
+    const r = spawnSync(process.execPath, ['bin/t1612', 'compile', '--out', out], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(out, 'kql/defender/docker-build-risk.kql'), 'utf8')).toBe(readFileSync('dist-queries/kql/defender/docker-build-risk.kql', 'utf8'));
+    const bad = spawnSync(process.execPath, ['bin/t1612', 'frobnicate'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).not.toContain('    at ');
+  });
+});
