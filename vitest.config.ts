@@ -8,5 +8,7 @@ export default defineConfig({
     update: false,
     testTimeout: 60_000,
     pool: 'forks',
+    // In CI a JSON report lets .ci/run print one plain "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
   },
 });
