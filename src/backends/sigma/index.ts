@@ -88,6 +88,9 @@ export function sigmaDocuments(rule: RuleIR, profile: SigmaProfile): SigmaDocume
       detection,
       falsepositives: [...rule.falsePositives],
       level: tier.action === 'risk' ? 'informational' : tier.level,
+      // A custom attribute (pySigma keeps unknown top-level keys as custom_attributes): which t1612
+      // tier this document encodes, so results map back to the rule's verdict.
+      t1612: { rule: rule.name, tier: tier.name, action: tier.action },
     };
     if (!rule.references.length) delete doc.references;
     if (!rule.falsePositives.length) delete doc.falsepositives;
