@@ -2,6 +2,7 @@
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { CanonicalField, LogsourceCategory } from '../model/types.js';
 import type { RuleIR } from '../ir/nodes.js';
+import type { QueryEvaluator } from './evaluation.js';
 
 export type TargetId = 'spl' | 'kql' | 'sigma';
 
@@ -40,4 +41,6 @@ export interface Target<P extends ProfileBase = ProfileBase> {
   render(rule: RuleIR, profile: P): RenderResult;
   /** Files shared by all rules of one profile (Splunk's macros.conf). */
   renderShared?(rules: readonly RuleIR[], profile: P): readonly EmittedFile[];
+  /** Executes the emitted text over target-shaped rows (src/backends/evaluation.ts). */
+  readonly evaluator?: QueryEvaluator<P>;
 }

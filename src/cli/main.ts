@@ -1,6 +1,7 @@
 /**
  * The command line: argument parsing and exit codes over the library API, nothing more.
- * Exit codes: 0 ok; 1 `compile --check` found stale files; 2 invalid rules or usage.
+ * Exit codes: 0 ok; 1 `compile --check` found stale files or `test` found a disagreement;
+ * 2 invalid rules or usage.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { TARGET_IDS, type TargetId } from '../backends/index.js';
@@ -9,6 +10,7 @@ import { explainRule, formatExplanation } from '../explain.js';
 import { diagnostic, hasErrors, type Diagnostic } from '../model/diagnostics.js';
 import { loadRules } from '../pipeline.js';
 import { processIo, printDiagnostics, type Io } from './output.js';
+import { formatTestReport, runTests } from '../testing/run.js';
 
 type Format = 'text' | 'json';
 
@@ -42,9 +44,10 @@ Examples:
   $ t1612 validate                       check every rule under rules/
   $ t1612 compile                        write dist-queries/<target>/<profile>/<rule>.<ext>
   $ t1612 compile --target spl --check   CI: exit 1 if dist-queries/spl is stale
+  $ t1612 test                           run every rule's cases on the IR and on each target's query
   $ t1612 explain docker-build-risk      signals, weights and every alerting combination
 
-Exit codes: 0 ok, 1 stale output (compile --check), 2 invalid rules or usage.`,
+Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 invalid rules or usage.`,
     );
 
   const formatOption = () => new Option('--format <format>', 'diagnostics as text lines or JSON').choices(['text', 'json']).default('text');
@@ -100,6 +103,25 @@ Exit codes: 0 ok, 1 stale output (compile --check), 2 invalid rules or usage.`,
       }
       printDiagnostics(io, diagnostics, opts.format);
       if (opts.format === 'text') io.out(`${output.files.length} file(s) generated in ${opts.out}/ (${plan.changed.length} changed${plan.orphaned.length ? `, ${plan.orphaned.length} removed` : ''})`);
+    });
+
+  program
+    .command('test')
+    .description("run every rule's test cases (rules/<name>.tests.yml) through the IR and the emitted query of every target and profile")
+    .argument('[paths...]', 'rule files or directories', ['rules'])
+    .addOption(new Option('--target <target>', 'target to test').choices([...TARGET_IDS, 'all']).default('all'))
+    .option('--profile <profiles...>', `profiles to test (${knownProfiles().join(', ')})`)
+    .addOption(formatOption())
+    .action((paths: string[], opts: { target: string; profile?: string[]; format: Format }) => {
+      const chosen: TargetId[] = opts.target === 'all' ? TARGET_IDS : [opts.target as TargetId];
+      const valid = knownProfiles(chosen);
+      for (const p of opts.profile ?? [])
+        if (!valid.includes(p)) usage(io, `unknown profile "${p}" for target ${opts.target}`, `use one of: ${valid.join(', ')}`, opts.format);
+      const report = runTests(paths, { targets: chosen, ...(opts.profile ? { profiles: opts.profile } : {}) });
+      if (hasErrors(report.diagnostics)) fail(io, report.diagnostics, opts.format);
+      if (opts.format === 'json') io.out(JSON.stringify(report, null, 2));
+      else io.out(formatTestReport(report, { ok: io.color.green('✔'), bad: io.color.red('✘') }));
+      if (report.failed > 0) throw new Exit(1);
     });
 
   program

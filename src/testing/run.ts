@@ -1,0 +1,168 @@
+/**
+ * `t1612 test`: every case of every rule through the IR and through each target's evaluator, which
+ * executes the emitted query text. A case passes on a target when the target's result equals the
+ * expectation (and therefore the IR): matched, tier and action everywhere, and the score on targets
+ * that compute one.
+ */
+import type { Diagnostic } from '../model/diagnostics.js';
+import { hasErrors } from '../model/diagnostics.js';
+import type { CanonicalField } from '../model/types.js';
+import type { RuleIR } from '../ir/nodes.js';
+import { compileRule, type Evaluation } from '../ir/evaluate.js';
+import type { Outcome } from '../ir/scoring.js';
+import { targets, TARGET_IDS, type TargetId } from '../backends/index.js';
+import type { CompiledQuery, TargetResult } from '../backends/evaluation.js';
+import type { EmittedFile, ProfileBase } from '../backends/types.js';
+import { compileRules } from '../compile.js';
+import { loadRules } from '../pipeline.js';
+import { loadTestFile, sameOutcome, testsPathFor, type TestCase } from './cases.js';
+
+export interface TargetOutcome extends Outcome {
+  readonly signals?: readonly string[];
+  readonly error?: string;
+}
+
+export interface CheckResult {
+  readonly column: string; // `ir` or `<target>/<profile>`
+  readonly expected: Outcome;
+  readonly actual: TargetOutcome;
+  readonly pass: boolean;
+  /** Signals on which the target disagrees with the IR, with the emitted expression behind each. */
+  readonly signalDiffs: readonly { id: string; ir: boolean; target: boolean; expression?: string }[];
+}
+
+export interface CaseReport {
+  readonly rule: string;
+  readonly testCase: TestCase;
+  readonly checks: readonly CheckResult[];
+}
+
+export interface TestReport {
+  readonly columns: readonly string[];
+  readonly cases: readonly CaseReport[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly passed: number;
+  readonly failed: number;
+}
+
+export interface TestOptions {
+  readonly targets?: readonly TargetId[];
+  readonly profiles?: readonly string[];
+}
+
+function outcomeOfResults(results: readonly TargetResult[]): TargetOutcome {
+  if (results.length === 0) return { matched: false, score: 0, tier: null, action: null };
+  if (results.length > 1) return { matched: true, score: 0, tier: null, action: null, error: `${results.length} results for one event (expected one)` };
+  const r = results[0]!;
+  return {
+    matched: true,
+    score: r.score ?? Number.NaN,
+    tier: r.tier,
+    action: r.action as Outcome['action'],
+    ...(r.signals ? { signals: Object.entries(r.signals).filter(([, v]) => v).map(([k]) => k) } : {}),
+  };
+}
+
+/** Compare what a target can say with the expectation: no score from Sigma, none for unmatched rows. */
+function targetPasses(expected: Outcome, actual: TargetOutcome): boolean {
+  if (actual.error) return false;
+  if (actual.matched !== expected.matched || actual.tier !== (expected.tier ?? null) || actual.action !== (expected.action ?? null)) return false;
+  if (actual.matched && !Number.isNaN(actual.score) && actual.score !== expected.score) return false;
+  return true;
+}
+
+export function runTests(paths: readonly string[], opts: TestOptions = {}): TestReport {
+  const loaded = loadRules(paths);
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const chosen = (opts.targets ?? TARGET_IDS).filter((t) => targets[t].evaluator);
+  const profiles: { target: TargetId; profile: ProfileBase; column: string }[] = [];
+  for (const t of chosen)
+    for (const p of targets[t].profiles) if (!opts.profiles || opts.profiles.includes(p.id)) profiles.push({ target: t, profile: p, column: `${t}/${p.id}` });
+  const columns = ['ir', ...profiles.map((p) => p.column)];
+  const cases: CaseReport[] = [];
+  if (!loaded.ok) return { columns, cases, diagnostics, passed: 0, failed: 0 };
+
+  const outputs = new Map(chosen.map((t) => [t, compileRules(loaded.irs, { targets: [t] })]));
+  let passed = 0;
+  let failed = 0;
+  for (const rule of loaded.irs) {
+    const { tests, diagnostics: testDiags } = loadTestFile(testsPathFor(rule.file), loaded.irs);
+    diagnostics.push(...testDiags);
+    if (!tests || hasErrors(testDiags)) continue;
+    const compiled = new Map<string, CompiledQuery | string>();
+    for (const p of profiles) compiled.set(p.column, prepare(rule, p.target, p.profile, outputs.get(p.target)!.files));
+    for (const c of tests.cases) {
+      const checks: CheckResult[] = [];
+      const irFor = (p?: ProfileBase): Evaluation =>
+        compileRule(rule, p ? { availableFields: new Set(Object.keys(p.fields) as CanonicalField[]) } : {}).evaluate(c.event);
+      const irAll = irFor();
+      checks.push({ column: 'ir', expected: c.expect, actual: irAll, pass: sameOutcome(c.expect, irAll), signalDiffs: [] });
+      for (const p of profiles) {
+        const expected = c.expectByProfile?.[p.profile.id] ?? c.expect;
+        const ir = irFor(p.profile);
+        const q = compiled.get(p.column)!;
+        let actual: TargetOutcome;
+        let signalDiffs: CheckResult['signalDiffs'] = [];
+        if (typeof q === 'string') actual = { matched: false, score: 0, tier: null, action: null, error: q };
+        else {
+          try {
+            actual = outcomeOfResults(q.run([targets[p.target].evaluator!.toRow(c.event, p.profile)]));
+            if (actual.signals && ir.matched === actual.matched)
+              signalDiffs = rule.signals
+                .map((s) => ({ id: s.id, ir: ir.signals.includes(s.id), target: actual.signals!.includes(s.id), expression: q.signalExpression(s.id) }))
+                .filter((d) => d.ir !== d.target);
+          } catch (e) {
+            actual = { matched: false, score: 0, tier: null, action: null, error: (e as Error).message };
+          }
+        }
+        const pass = targetPasses(expected, actual) && sameOutcome(expected, ir) && signalDiffs.length === 0;
+        checks.push({ column: p.column, expected, actual, pass, signalDiffs });
+      }
+      for (const ch of checks) ch.pass ? passed++ : failed++;
+      cases.push({ rule: rule.name, testCase: c, checks });
+    }
+  }
+  return { columns, cases, diagnostics, passed, failed };
+}
+
+function prepare(rule: RuleIR, target: TargetId, profile: ProfileBase, files: readonly EmittedFile[]): CompiledQuery | string {
+  const folder = `${target}/${profile.id}/`;
+  const inFolder = files.filter((f) => f.path.startsWith(folder));
+  const query = inFolder.find((f) => f.path.slice(folder.length).replace(/\.[^.]+$/, '') === rule.name);
+  if (!query) return `not compiled for ${target}/${profile.id}`;
+  try {
+    return targets[target].evaluator!.compile(query, inFolder.filter((f) => f !== query), profile);
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+function fmt(o: TargetOutcome): string {
+  if (o.error) return `error: ${o.error}`;
+  if (!o.matched) return 'no match';
+  return `${o.tier}/${o.action}${Number.isNaN(o.score) ? '' : ` score ${o.score}`}`;
+}
+
+export function formatTestReport(r: TestReport, mark: { ok: string; bad: string }): string {
+  const lines: string[] = [];
+  const nameWidth = Math.max(4, ...r.cases.map((c) => c.testCase.name.length));
+  const widths = r.columns.map((c) => Math.max(c.length, 2));
+  lines.push(`${'case'.padEnd(nameWidth)}  ${r.columns.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`);
+  let rule = '';
+  for (const c of r.cases) {
+    if (c.rule !== rule) {
+      rule = c.rule;
+      lines.push(`${rule}:`);
+    }
+    lines.push(`${c.testCase.name.padEnd(nameWidth)}  ${c.checks.map((ch, i) => (ch.pass ? mark.ok : mark.bad).padEnd(widths[i]!)).join('  ')}`);
+  }
+  const failures = r.cases.flatMap((c) => c.checks.filter((ch) => !ch.pass).map((ch) => ({ c, ch })));
+  if (failures.length) lines.push('', 'Failures:');
+  for (const { c, ch } of failures) {
+    lines.push(`  ${c.rule} / ${c.testCase.name} on ${ch.column}: expected ${fmt(ch.expected)}, got ${fmt(ch.actual)}`);
+    lines.push(`    reason: ${c.testCase.reason}`);
+    for (const d of ch.signalDiffs) lines.push(`    signal ${d.id}: IR ${d.ir}, ${ch.column} ${d.target}${d.expression ? `; emitted: ${d.expression.length > 300 ? `${d.expression.slice(0, 300)}…` : d.expression}` : ''}`);
+  }
+  lines.push('', `${r.passed + r.failed} checks (${r.cases.length} cases × ${r.columns.length} columns): ${r.passed} passed, ${r.failed} failed`);
+  return lines.join('\n');
+}
