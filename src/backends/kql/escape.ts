@@ -32,10 +32,16 @@ export function kqlVerbatim(value: string): string {
   return `@"${value.replace(/"/g, '""')}"`;
 }
 
-/** A column name: bare when it is an identifier, else bracketed (`['col name']`). */
+const COLUMN_ESCAPES: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r' };
+
+/**
+ * A column name: bare when it is an identifier that cannot be a keyword, else bracketed (`['and']`).
+ * Every Kusto reserved word is lower-case letters, digits and underscores, or starts with `__`, so
+ * such names are always bracketed rather than checked against a keyword list.
+ */
 export function kqlColumn(name: string): string {
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return name;
-  return `['${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !/^(?:[a-z0-9_]+|__.*)$/.test(name)) return name;
+  return `['${name.replace(/[\\'\n\r]/g, (c) => COLUMN_ESCAPES[c]!)}']`;
 }
 
 /** Text after `//` in a comment line. */

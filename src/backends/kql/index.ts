@@ -34,8 +34,10 @@ export function renderKql(rule: RuleIR, profile: KqlProfile): RenderResult {
   stages.push(`extend risk_tier = ${cases.length ? `case(${[...cases, kqlString(last.name)].join(',\n    ')})` : kqlString(last.name)}`);
   const risk = rule.tiers.filter((t) => t.action === 'risk').map((t) => t.name);
   stages.push(`extend risk_action = ${risk.length ? `iff(risk_tier in (${risk.map(kqlString).join(', ')}), "risk", "alert")` : '"alert"'}`);
-  const shown = (['User', 'Image', 'CommandLine', 'ParentImage', 'ParentCommandLine'] as CanonicalField[]).filter((f) => profile.fields[f]).map((f) => fieldOf(f)!);
-  const columns = [...profile.keepColumns.map(kqlColumn), ...shown.filter((c) => !profile.keepColumns.includes(c)), ...rule.signals.map((s) => `sig_${s.id}`), 'risk_score', 'risk_tier', 'risk_action'];
+  const shown = (['User', 'Image', 'CommandLine', 'ParentImage', 'ParentCommandLine'] as CanonicalField[])
+    .map((f) => profile.fields[f])
+    .filter((c): c is string => c !== undefined && !profile.keepColumns.includes(c));
+  const columns = [...profile.keepColumns, ...shown].map(kqlColumn).concat(rule.signals.map((s) => `sig_${s.id}`), ['risk_score', 'risk_tier', 'risk_action']);
   stages.push(`project ${columns.join(', ')}`);
   stages.push(`order by risk_score desc, ${kqlColumn(profile.timeColumn)} desc`);
 

@@ -1,0 +1,173 @@
+/**
+ * Microsoft's own Kusto parser and semantic analyser (`@kusto/language-service-next`, the Bridge.NET
+ * build of Kusto.Language) as a test oracle for emitted KQL (semantics.md §2.5, §2.7).
+ *
+ * The package is not a JavaScript module: its two scripts define the globals `Bridge`, `System` and
+ * `Kusto` when evaluated, so they are loaded once per process with `require`. Its declaration file
+ * describes those globals; the triple-slash reference below brings them into scope for this file.
+ *
+ * API used (all found in Kusto.Language.Bridge.d.ts and checked by test/kql/kusto-analysis.test.ts):
+ * - `Kusto.Language.Symbols.ScalarTypes.GetSymbol('string' | 'long' | …)` for a column type;
+ * - `new ColumnSymbol(name, type)`, `new TableSymbol.$ctor4(name, ColumnSymbol[])`,
+ *   `new DatabaseSymbol.ctor(name, Symbol[])` (plain JS arrays are accepted for the `T[]` overloads);
+ * - `GlobalState.Default.WithDatabase(db)` and `KustoCode.ParseAndAnalyze(text, globals)`;
+ * - `code.GetDiagnostics()` → `IReadOnlyList$1<Diagnostic>` (`Count`, `getItem(i)`), each with
+ *   `Severity` (compare with `DiagnosticSeverity.Error`), `Message`, `Start`, `Length`, `Code`;
+ * - `code.Syntax.GetDescendants(LiteralExpression)` and `LiteralExpression.LiteralValue` (the decoded
+ *   value of a string literal).
+ */
+/// <reference types="@kusto/language-service-next" />
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export type SchemaSet = 'defender' | 'sentinel';
+
+export interface KqlDiagnostic {
+  readonly severity: string;
+  readonly message: string;
+  /** Offset of the diagnostic in the query text (UTF-16 code units). */
+  readonly start: number;
+  readonly length: number;
+  /** Kusto diagnostic code, e.g. KS142 (unknown name). */
+  readonly code: string;
+}
+
+/** Column name → Kusto type name, per table. */
+export type TableColumns = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+let loaded = false;
+
+/** Evaluates the Bridge.NET runtime and Kusto.Language once per process. */
+export function loadKusto(): void {
+  if (loaded) return;
+  const require = createRequire(import.meta.url);
+  require('@kusto/language-service-next/bridge.min.js');
+  require('@kusto/language-service-next/Kusto.Language.Bridge.min.js');
+  if (typeof (globalThis as { Kusto?: unknown }).Kusto !== 'object')
+    throw new Error('@kusto/language-service-next did not define the global Kusto');
+  loaded = true;
+}
+
+/** /work/shared/reference/defender-tables.json: `../shared/reference/` next to the repository root. */
+export const DEFENDER_TABLES_PATH = fileURLToPath(new URL('../../../shared/reference/defender-tables.json', import.meta.url));
+
+let tableFile: Record<SchemaSet, TableColumns> | undefined;
+
+/** The tables and column types of one schema set, as written in defender-tables.json. */
+export function schemaTables(schemaSet: SchemaSet): TableColumns {
+  if (!tableFile) {
+    if (!existsSync(DEFENDER_TABLES_PATH)) throw new Error(`schema reference not found: ${DEFENDER_TABLES_PATH}`);
+    tableFile = JSON.parse(readFileSync(DEFENDER_TABLES_PATH, 'utf8')) as Record<SchemaSet, TableColumns>;
+  }
+  const tables = tableFile[schemaSet];
+  if (!tables || typeof tables !== 'object') throw new Error(`no schema set '${schemaSet}' in ${DEFENDER_TABLES_PATH}`);
+  return tables;
+}
+
+const globalsCache = new Map<SchemaSet, Kusto.Language.GlobalState>();
+
+/** Kusto globals whose default database holds the schema set's tables. */
+export function kustoGlobals(schemaSet: SchemaSet): Kusto.Language.GlobalState {
+  loadKusto();
+  const cached = globalsCache.get(schemaSet);
+  if (cached) return cached;
+  const { ColumnSymbol, DatabaseSymbol, ScalarTypes, TableSymbol } = Kusto.Language.Symbols;
+  const tables = Object.entries(schemaTables(schemaSet)).map(([table, columns]) =>
+    new TableSymbol.$ctor4(
+      table,
+      Object.entries(columns).map(([column, typeName]) => {
+        const type = ScalarTypes.GetSymbol(typeName);
+        if (!type) throw new Error(`${schemaSet}.${table}.${column}: unknown Kusto type '${typeName}'`);
+        return new ColumnSymbol(column, type, null, null, null, null); // description, originalColumns, source, examples
+      }),
+    ),
+  );
+  const globals = Kusto.Language.GlobalState.Default!.WithDatabase(new DatabaseSymbol.ctor(schemaSet, tables));
+  if (!globals) throw new Error('GlobalState.WithDatabase returned null');
+  globalsCache.set(schemaSet, globals);
+  return globals;
+}
+
+/** Items of a Bridge.NET IReadOnlyList as a JS array. */
+function toArray<T>(list: System.Collections.Generic.IReadOnlyList$1<T> | null): T[] {
+  const out: T[] = [];
+  if (list) for (let i = 0; i < list.Count; i++) out.push(list.getItem(i));
+  return out;
+}
+
+/** The query parsed and semantically analysed against the schema set (syntax tree in `.Syntax`). */
+export function parseKql(query: string, schemaSet: SchemaSet): Kusto.Language.KustoCode {
+  const globals = kustoGlobals(schemaSet); // loads Kusto first
+  const code = Kusto.Language.KustoCode.ParseAndAnalyze(query, globals);
+  if (!code) throw new Error('KustoCode.ParseAndAnalyze returned null');
+  return code;
+}
+
+function errorsOf(code: Kusto.Language.KustoCode): KqlDiagnostic[] {
+  const error = Kusto.Language.DiagnosticSeverity.Error;
+  return toArray(code.GetDiagnostics())
+    .filter((d) => d.Severity === error)
+    .map((d) => ({ severity: d.Severity ?? '', message: d.Message ?? '', start: d.Start, length: d.Length, code: d.Code ?? '' }));
+}
+
+/** Syntax and semantic errors (severity Error only) of the query against the schema set. */
+export function kqlDiagnostics(query: string, schemaSet: SchemaSet): KqlDiagnostic[] {
+  return errorsOf(parseKql(query, schemaSet));
+}
+
+/** One line per error with the text around it, for assertion messages. */
+export function formatKqlDiagnostics(query: string, diagnostics: readonly KqlDiagnostic[]): string {
+  return diagnostics
+    .map((d) => `${d.code} ${d.message} at ${d.start}: …${query.slice(Math.max(0, d.start - 30), d.start)}⟦${query.slice(d.start, d.start + Math.max(d.length, 1))}⟧${query.slice(d.start + Math.max(d.length, 1), d.start + 30)}…`)
+    .join('\n');
+}
+
+const PRINT_PREFIX = 'print x = ';
+
+/**
+ * The value Kusto.Language decodes from a single string literal (`"…"`, `'…'`, `@"…"`, …), read from
+ * the syntax tree of `print x = <literal>`. Throws when the literal has any error, is not one string
+ * literal token spanning the whole text (e.g. `"a" "b"`, which Kusto concatenates), or is not a string.
+ */
+export function kqlStringLiteralValue(literal: string): string {
+  loadKusto();
+  const code = Kusto.Language.KustoCode.ParseAndAnalyze(PRINT_PREFIX + literal);
+  if (!code?.Syntax) throw new Error('KustoCode.ParseAndAnalyze returned no syntax tree');
+  const errors = errorsOf(code);
+  if (errors.length) throw new Error(`not a clean KQL literal: ${literal}\n${formatKqlDiagnostics(PRINT_PREFIX + literal, errors)}`);
+  const { LiteralExpression, SyntaxKind } = Kusto.Language.Syntax;
+  const literals = toArray(code.Syntax.GetDescendants(LiteralExpression));
+  const node = literals[0];
+  if (literals.length !== 1 || !node) throw new Error(`expected one literal in ${literal}, found ${literals.length}`);
+  if (node.Kind !== SyntaxKind.StringLiteralExpression) throw new Error(`not a string literal: ${literal}`);
+  if (node.TextStart !== PRINT_PREFIX.length || node.Width !== literal.length)
+    throw new Error(`the string literal does not span the whole text: ${literal}`);
+  const value: unknown = node.LiteralValue;
+  if (typeof value !== 'string') throw new Error(`literal value is ${typeof value}, not string: ${literal}`);
+  return value;
+}
+
+/** Kusto.Language's own rule (`KustoFacts.CanBeIdentifier`): the name may be written bare everywhere. */
+export function kqlCanBeIdentifier(name: string): boolean {
+  loadKusto();
+  return Kusto.Language.KustoFacts.CanBeIdentifier(name);
+}
+
+/**
+ * The column name Kusto.Language reads from a name as written in a query (`Foo`, `['a b']`), used both
+ * to declare and to reference a column: `print <name> = 1 | project <name>`. Throws on any error.
+ */
+export function kqlColumnNameValue(nameSyntax: string): string {
+  loadKusto();
+  const query = `print ${nameSyntax} = 1 | project ${nameSyntax}`;
+  const code = Kusto.Language.KustoCode.ParseAndAnalyze(query);
+  if (!code) throw new Error('KustoCode.ParseAndAnalyze returned null');
+  const errors = errorsOf(code);
+  if (errors.length) throw new Error(`not a clean KQL column name: ${nameSyntax}\n${formatKqlDiagnostics(query, errors)}`);
+  const result = code.ResultType;
+  if (!(result instanceof Kusto.Language.Symbols.TableSymbol)) throw new Error(`query result is not a table: ${query}`);
+  const columns = toArray(result.Columns);
+  if (columns.length !== 1) throw new Error(`expected one result column, found ${columns.length}: ${query}`);
+  return columns[0]!.Name ?? '';
+}
