@@ -164,7 +164,7 @@ const schema = {
     id: str('Stable UUID of the rule; never reuse one.', { format: 'uuid' }),
     name: str('Slug of the rule; equals the file name without .yml.', { pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 80 }),
     title: str('One-line title.', { maxLength: 120 }),
-    description: str('What the rule detects and why it is built this way.'),
+    description: str('What the rule detects and why it is built this way.', { maxLength: 60000 }),
     status: { type: 'string', enum: ['experimental', 'test', 'stable', 'deprecated', 'unsupported'], description: 'Maturity, as in Sigma.' },
     author: str('Author or team.'),
     created: str('Creation date, YYYY-MM-DD.', { format: 'date' }),
@@ -172,7 +172,7 @@ const schema = {
     references: stringList('URLs backing the rule.', { format: 'uri' }),
     severity: { ...level, description: 'Severity of the rule as a whole (each tier has its own level).' },
     confidence: { type: 'string', enum: ['low', 'medium', 'high'], description: 'Confidence that a result is malicious.' },
-    falsePositives: stringList('Known benign causes, and how to tune for them.'),
+    falsePositives: stringList('Known benign causes, and how to tune for them.', { minLength: 2 }),
     tags: stringList('Free-form tags (lower-case).', { pattern: '^[a-z0-9][a-z0-9._-]*$' }),
     attack: {
       type: 'object',
@@ -235,7 +235,7 @@ const schema = {
         required: ['name', 'title', 'level', 'action'],
         properties: {
           name: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 40, description: 'Identifier of the tier (lower_snake_case), output as risk_tier.' },
-          title: str('Human-readable verdict.'),
+          title: str('Human-readable verdict.', { maxLength: 120 }),
           when: { $ref: '#/definitions/tierCondition', description: 'When this tier applies.' },
           default: { type: 'boolean', const: true, description: 'Marks the last tier, which applies when no earlier tier does.' },
           level: { ...level, description: 'Level of results in this tier (Sigma level; Sentinel severity).' },

@@ -74,9 +74,11 @@ export function sigmaDocuments(rule: RuleIR, profile: SigmaProfile): SigmaDocume
     for (const [name, value] of sel.entries) if (used.has(name)) detection[name] = value;
     detection.condition = text;
     const doc: SigmaDocument = {
-      title: `${rule.title}: ${tier.title}`.slice(0, 256),
+      // rule titles and tier titles are at most 120 characters each (schema), within Sigma's 256
+      title: `${rule.title}: ${tier.title}`,
       id: uuidV5(rule.id, `tier:${tier.name}`),
-      name: `${rule.name}-${tier.name.replace(/_/g, '-')}`,
+      // rule names have no `_` and tier names no `-`, so names stay unique across rules
+      name: `${rule.name}-${tier.name}`,
       status: rule.status,
       description: `${rule.description}\n\nTier "${tier.name}" of t1612 rule ${rule.name} (${rule.id}): ${tier.title}. Sigma has no scores, so this rule encodes the tier exactly: the events the rule is about, whose signals reach the threshold ${rule.threshold} (weights: ${weights}), whose signals satisfy this tier's condition and no earlier tier's.${tier.action === 'risk' ? ' Results are recorded as risk, not alerted.' : ''}`,
       references: [...rule.references],

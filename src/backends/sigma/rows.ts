@@ -1,0 +1,54 @@
+/**
+ * The Sigma-taxonomy log record for a canonical event: what a Sigma rule's detection is matched
+ * against (semantics.md §3.4, `product: linux` + `category: process_creation`).
+ *
+ * - Each canonical field the profile carries is written under the profile's field name
+ *   (`profile.fields`; for the taxonomy profile the names are the canonical ones).
+ * - The model's one meaning of a missing value (src/ir/evaluate.ts: missing, null, `""` or one of the
+ *   profile's placeholders is absent) is written the way the Sigma taxonomy writes it: the field is
+ *   left out of the record. So `Field|exists: false` and `Field: null` hold for it, and every string
+ *   value (including `''`) fails on it (evaluate.ts states the matching rules).
+ * - `_time` and `host` are kept as they are when the event has them (they are not matched by any
+ *   rule, but results carry them back).
+ * - Other keys of the event are not telemetry of this profile and are dropped.
+ */
+import type { CanonicalField } from '../../model/types.js';
+import type { CanonicalEvent } from '../../ir/evaluate.js';
+import type { Row } from '../evaluation.js';
+import type { SigmaProfile } from './profiles.js';
+
+const KEPT = ['_time', 'host'] as const;
+
+interface Mapping {
+  readonly pairs: readonly (readonly [CanonicalField, string])[];
+  readonly placeholders: ReadonlySet<string>;
+}
+
+const mappings = new WeakMap<SigmaProfile, Mapping>();
+
+function mappingOf(profile: SigmaProfile): Mapping {
+  let m = mappings.get(profile);
+  if (!m) {
+    const pairs = (Object.entries(profile.fields) as [CanonicalField, string | undefined][])
+      .filter((p): p is [CanonicalField, string] => typeof p[1] === 'string')
+      .map(([canonical, target]) => [canonical, target] as const);
+    m = { pairs, placeholders: new Set(profile.placeholders) };
+    mappings.set(profile, m);
+  }
+  return m;
+}
+
+export function sigmaRow(event: CanonicalEvent, profile: SigmaProfile): Row {
+  const { pairs, placeholders } = mappingOf(profile);
+  const row: Record<string, unknown> = {};
+  for (const k of KEPT) {
+    const v = event[k];
+    if (v !== undefined && v !== null) row[k] = v;
+  }
+  for (const [canonical, target] of pairs) {
+    const v = Object.hasOwn(event, canonical) ? event[canonical] : undefined;
+    if (typeof v !== 'string' || v === '' || placeholders.has(v)) continue;
+    row[target] = v;
+  }
+  return row;
+}
