@@ -25,8 +25,7 @@ export function telemetryFor(rule: RuleIR, target: TargetId, profile: ProfileBas
       notes: [],
       availableFields: available,
     };
-  const optional = new Set(rule.optionalFields.map((o) => o.field));
-  const missingRequired = rule.fieldsRead.filter((f) => !available.has(f) && !optional.has(f));
+  const missingRequired = rule.fieldsRead.filter((f) => !available.has(f));
   if (missingRequired.length)
     return {
       unsupported: diagnostic(rule.file, { line: 1, column: 1 }, 'warning', 'unsupported-profile', `${where} lacks field(s) ${missingRequired.join(', ')}; rule ${rule.name} is skipped there`, 'map the fields in the profile or use another profile'),
@@ -34,7 +33,7 @@ export function telemetryFor(rule: RuleIR, target: TargetId, profile: ProfileBas
       availableFields: available,
     };
   const notes = rule.optionalFields
-    .filter((o) => !available.has(o.field))
+    .filter((o) => !available.has(o.field) && !rule.fieldsRead.includes(o.field))
     .map((o) => diagnostic(rule.file, o.position, 'note', 'missing-field', `${where} has no ${o.field}, so ${o.use} there`, "expected for this profile; the rule's tests state its outcome there with expectByProfile"));
   return { notes, availableFields: available };
 }

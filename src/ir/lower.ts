@@ -22,6 +22,8 @@ const DEFAULT_DOCKER_GLOBAL_OPTIONS: readonly string[] = [];
 export function lowerRule(rule: LoadedRule): LowerResult {
   const diagnostics: Diagnostic[] = [];
   const optionalFields: { field: CanonicalField; use: string; position: Position }[] = [];
+  /** Nodes that only refine a predicate (a current-directory test): their field may be missing. */
+  const optionalNodes = new Set<Expr>();
   const m = rule.model;
 
   const regexNode = (field: CanonicalField, source: string, ci: boolean, origin: string, pointer: string): Expr => {
@@ -73,18 +75,11 @@ export function lowerRule(rule: LoadedRule): LowerResult {
       const absolute = trusted(g.field, H.pathUnderRegex(g.under), `path under ${g.under.join('|')}`);
       if (!g.cwdField) return absolute;
       optionalFields.push({ field: g.cwdField, use: 'relative paths (. and ./…) are not resolved and count as outside the directories', position: rule.locate.at(`${ptr}/pathArgument/cwdField`) });
+      const cwdTest = trusted(g.cwdField, H.directoryUnderRegex(g.under), `directory under ${g.under.join('|')}`);
+      optionalNodes.add(cwdTest);
       return {
         kind: 'or',
-        args: [
-          absolute,
-          {
-            kind: 'and',
-            args: [
-              trusted(g.cwdField, H.directoryUnderRegex(g.under), `directory under ${g.under.join('|')}`),
-              trusted(g.field, H.relativePathRegex(), 'relative path'),
-            ],
-          },
-        ],
+        args: [absolute, { kind: 'and', args: [cwdTest, trusted(g.field, H.relativePathRegex(), 'relative path')] }],
       };
     }
     if ('subcommand' in p) {
@@ -144,9 +139,15 @@ export function lowerRule(rule: LoadedRule): LowerResult {
     action: t.action,
   }));
 
+  // Fields the rule needs: every field a predicate reads, except those read only to refine one.
   const read = new Set<CanonicalField>();
-  fieldsOf(match, read);
-  signals.forEach((s) => fieldsOf(s.expr, read));
+  const collect = (e: Expr): void => {
+    if (e.kind === 'and' || e.kind === 'or') e.args.forEach(collect);
+    else if (e.kind === 'not') collect(e.arg);
+    else if (!optionalNodes.has(e)) fieldsOf(e, read);
+  };
+  collect(match);
+  signals.forEach((s) => collect(s.expr));
 
   if (diagnostics.length) return { diagnostics };
   const ir: RuleIR = {

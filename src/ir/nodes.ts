@@ -79,9 +79,9 @@ export interface RuleIR {
   readonly tiers: readonly VerdictTier[];
   /** Source file, relative to the working directory, for headers and messages. */
   readonly file: string;
-  /** Fields each part of the rule reads, for telemetry reports. */
+  /** Fields the rule needs: a profile without one of them cannot run it. */
   readonly fieldsRead: readonly CanonicalField[];
-  /** Fields used only to resolve relative paths (a profile without them loses that resolution). */
+  /** Fields read only to refine a predicate (a profile without them loses that refinement). */
   readonly optionalFields: readonly { field: CanonicalField; use: string; position: Position }[];
 }
 
@@ -104,4 +104,9 @@ export function fieldsOf(e: Expr, into: Set<CanonicalField> = new Set()): Set<Ca
 
 export function assertNever(x: never): never {
   throw new Error(`internal: unexpected node ${JSON.stringify(x)}`);
+}
+
+/** Every field the rule reads, needed or optional, sorted. */
+export function allFieldsRead(rule: RuleIR): CanonicalField[] {
+  return [...new Set([...rule.fieldsRead, ...rule.optionalFields.map((o) => o.field)])].sort();
 }

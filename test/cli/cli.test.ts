@@ -114,6 +114,19 @@ describe('compile', () => {
   });
 });
 
+describe('profiles that cannot run a rule', () => {
+  it('are reported in one line each and skipped', async () => {
+    const out = tmp();
+    const io = captureIo();
+    const rule = 'test/golden/cases/needs-current-directory/needs-current-directory.yml';
+    expect(await run(['compile', rule, '--out', out], io)).toBe(0);
+    expect(io.stderr).toEqual(
+      ['defender', 'sentinel'].map((p) => `${rule}:1:1: warning: kql profile ${p} lacks field(s) CurrentDirectory; rule needs-current-directory is skipped there (map the fields in the profile or use another profile)`),
+    );
+    expect(listAll(out)).toEqual(['sigma/taxonomy/needs-current-directory.yml', 'spl/sysmon_linux/macros.conf', 'spl/sysmon_linux/needs-current-directory.spl']);
+  });
+});
+
 describe('explain', () => {
   it('lists signals, tiers and every alerting combination', async () => {
     const io = captureIo();

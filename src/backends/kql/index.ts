@@ -1,6 +1,6 @@
 /** KQL target: one query per rule and profile (Defender advanced hunting, Microsoft Sentinel). */
 import type { CanonicalField } from '../../model/types.js';
-import type { RuleIR } from '../../ir/nodes.js';
+import { allFieldsRead, type RuleIR } from '../../ir/nodes.js';
 import { fragmentText, renderExpr, renderTierCond } from '../text/compiler.js';
 import { loadTemplate } from '../templates.js';
 import { provenanceLines } from '../provenance.js';
@@ -19,7 +19,7 @@ export function renderKql(rule: RuleIR, profile: KqlProfile): RenderResult {
   const stages: string[] = [];
 
   // String columns are never null in KQL (absent reads as ""); placeholders, where a profile has any, become "".
-  const normalise = rule.fieldsRead
+  const normalise = allFieldsRead(rule)
     .filter((f) => profile.fields[f] && profile.placeholders.length)
     .map((f) => `${fieldOf(f)!} = iff(${fieldOf(f)!} in (${profile.placeholders.map(kqlString).join(', ')}), "", ${fieldOf(f)!})`);
   if (normalise.length) stages.push(`extend ${normalise.join(', ')}`);

@@ -1,6 +1,6 @@
 /** Splunk SPL target: one saved-search query per rule and profile, plus the profile's macros.conf. */
 import type { CanonicalField } from '../../model/types.js';
-import type { RuleIR } from '../../ir/nodes.js';
+import { allFieldsRead, type RuleIR } from '../../ir/nodes.js';
 import { fragmentText, renderExpr, renderTierCond } from '../text/compiler.js';
 import { loadTemplate } from '../templates.js';
 import { provenanceLines } from '../provenance.js';
@@ -29,7 +29,7 @@ export function renderSpl(rule: RuleIR, profile: SplProfile): RenderResult {
   const stages: string[] = [];
 
   // Missing values mean one thing: null and placeholders become "", so no predicate sees NULL.
-  const normalise = rule.fieldsRead
+  const normalise = allFieldsRead(rule)
     .filter((f) => profile.fields[f])
     .map((f) => {
       const name = fieldOf(f)!;
