@@ -23,7 +23,7 @@ function listFiles(dir: string, prefix = ''): string[] {
 for (const name of readdirSync(root).sort()) {
   describe(`golden: ${name}`, () => {
     const dir = join(root, name);
-    const loaded = loadRules(readdirSync(dir).filter((f) => f.endsWith('.yml')).map((f) => join(dir, f)));
+    const loaded = loadRules(readdirSync(dir).filter((f) => f.endsWith('.yml') && !f.endsWith('.tests.yml')).map((f) => join(dir, f)));
     it('loads without errors', () => expect(loaded.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]));
     const output = compileRules(loaded.irs);
     const expectedDir = join(dir, 'expected');

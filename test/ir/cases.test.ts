@@ -1,8 +1,9 @@
 /** Every rule's own cases (rules/<name>.tests.yml) hold on the IR, as every profile sees the events. */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/model/diagnostics.js';
 import { loadTestFile, runCasesOnIr, testsPathFor } from '../../src/testing/cases.js';
+import { loadRules } from '../../src/pipeline.js';
 import { bundledRules } from '../support/rules.js';
 
 describe('bundled rule cases on the IR', () => {
@@ -29,5 +30,19 @@ describe('bundled rule cases on the IR', () => {
         });
       }
     });
+  }
+});
+
+describe('golden rule cases on the IR', () => {
+  const files = readdirSync('test/golden/cases').flatMap((c) =>
+    readdirSync(`test/golden/cases/${c}`).filter((f) => f.endsWith('.tests.yml')).map((f) => `test/golden/cases/${c}/${f.replace('.tests.yml', '.yml')}`),
+  );
+  it('there are golden cases with tests', () => expect(files.length).toBeGreaterThanOrEqual(2));
+  const { irs } = loadRules(files);
+  for (const ir of irs) {
+    const { tests, diagnostics } = loadTestFile(testsPathFor(ir.file), irs);
+    it(`${ir.name}: tests file is valid`, () => expect(diagnostics.map(formatDiagnostic)).toEqual([]));
+    for (const r of tests ? runCasesOnIr(ir, tests) : [])
+      it(`${ir.name} / ${r.testCase.name} on ${r.profile}`, () => expect(r.pass, r.testCase.reason).toBe(true));
   }
 });
