@@ -68,11 +68,11 @@ export function allProfiles(): { target: string; id: string; fields: ReadonlySet
   );
 }
 
-/** Run every case through the IR as each profile sees the event. */
+/** Run every case through the IR as each profile sees the event (its fields and placeholders). */
 export function runCasesOnIr(rule: RuleIR, tests: TestFile): CaseResult[] {
   const results: CaseResult[] = [];
   for (const p of allProfiles()) {
-    const compiled = compileRule(rule, { availableFields: p.fields });
+    const compiled = compileRule(rule, { availableFields: p.fields, placeholders: p.placeholders });
     for (const c of tests.cases) {
       const expected = c.expectByProfile?.[p.id] ?? c.expect;
       const actual = compiled.evaluate(c.event);

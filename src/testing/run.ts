@@ -50,7 +50,12 @@ export interface TestOptions {
   readonly profiles?: readonly string[];
 }
 
-function outcomeOfResults(results: readonly TargetResult[]): TargetOutcome {
+/** How a profile sees events, for the IR: the fields it carries and its placeholders for "absent". */
+export function irViewOf(p: ProfileBase): { availableFields: ReadonlySet<CanonicalField>; placeholders: readonly string[] } {
+  return { availableFields: new Set(Object.keys(p.fields) as CanonicalField[]), placeholders: p.placeholders };
+}
+
+export function outcomeOfResults(results: readonly TargetResult[]): TargetOutcome {
   if (results.length === 0) return { matched: false, score: 0, tier: null, action: null };
   if (results.length > 1) return { matched: true, score: 0, tier: null, action: null, error: `${results.length} results for one event (expected one)` };
   const r = results[0]!;
@@ -94,7 +99,7 @@ export function runTests(paths: readonly string[], opts: TestOptions = {}): Test
     for (const c of tests.cases) {
       const checks: CheckResult[] = [];
       const irFor = (p?: ProfileBase): Evaluation =>
-        compileRule(rule, p ? { availableFields: new Set(Object.keys(p.fields) as CanonicalField[]) } : {}).evaluate(c.event);
+        compileRule(rule, p ? irViewOf(p) : {}).evaluate(c.event);
       const irAll = irFor();
       checks.push({ column: 'ir', expected: c.expect, actual: irAll, pass: sameOutcome(c.expect, irAll), signalDiffs: [] });
       for (const p of profiles) {
