@@ -17,14 +17,19 @@ export type Cond =
 
 export type SelectionValue = Record<string, string | string[]>;
 
-/** Collects selections under unique names, reusing a name for an identical selection. */
+/**
+ * Collects selections under unique names: `match_<n>` for the rule's match, `sig_<signal>_<n>` for a
+ * signal, `empty_<Field>` for absent-field guards. Names are unique (signal ids are lower-case, field
+ * names are not), and a signal's selections are its own, so they can be read back per signal. An
+ * identical selection within one prefix reuses its name.
+ */
 export class Selections {
   readonly entries: [string, SelectionValue][] = [];
   private readonly byContent = new Map<string, string>();
   private readonly counters = new Map<string, number>();
 
   add(prefix: string, value: SelectionValue): string {
-    const key = JSON.stringify(value);
+    const key = `${prefix}\u0000${JSON.stringify(value)}`;
     const existing = this.byContent.get(key);
     if (existing) return existing;
     const n = (this.counters.get(prefix) ?? 0) + 1;
@@ -34,6 +39,17 @@ export class Selections {
     this.entries.push([name, value]);
     return name;
   }
+
+  /** A guard selection named after its field: `empty_User`. */
+  guard(field: string, value: SelectionValue): string {
+    const name = `empty_${field}`;
+    if (!this.entries.some(([n]) => n === name)) this.entries.push([name, value]);
+    return name;
+  }
+}
+
+export function signalSelectionPrefix(signalId: string): string {
+  return `sig_${signalId}`;
 }
 
 export function cAnd(args: readonly Cond[]): Cond {
@@ -110,7 +126,7 @@ export function exprToCond(e: Expr, prefix: string, sel: Selections, fieldOf: (f
       const ref: Cond = { kind: 'ref', name: sel.add(prefix, { [`${field}|re`]: e.regex.render('pcre', !e.caseSensitive) }) };
       if (!e.regex.matchesEmpty(!e.caseSensitive)) return ref;
       // A pattern matching "" would hold on an empty field, which the model reads as absent.
-      return cAnd([ref, cNot({ kind: 'ref', name: sel.add(`${prefix}_empty`, { [field]: '' }) })]);
+      return cAnd([ref, cNot({ kind: 'ref', name: sel.guard(field, { [field]: '' }) })]);
     }
     default:
       return assertNever(e);

@@ -14,7 +14,8 @@ import { loadTemplate } from '../templates.js';
 import { provenanceLines } from '../provenance.js';
 import { telemetryFor } from '../telemetry.js';
 import type { RenderResult, Target } from '../types.js';
-import { cAnd, cNot, cOr, exprToCond, printCond, Selections, type Cond } from './condition.js';
+import { cAnd, cNot, cOr, exprToCond, printCond, Selections, signalSelectionPrefix, type Cond } from './condition.js';
+import { sigmaEvaluator } from './evaluate.js';
 import { sigmaProfiles, type SigmaProfile } from './profiles.js';
 import { sigmaTags } from '../attack.js';
 
@@ -55,7 +56,7 @@ export function sigmaDocuments(rule: RuleIR, profile: SigmaProfile): SigmaDocume
   const fieldOf = (f: CanonicalField) => profile.fields[f]!;
   const sel = new Selections();
   const matchCond = exprToCond(rule.match, 'match', sel, fieldOf);
-  const signalConds = new Map(rule.signals.map((s) => [s.id, exprToCond(s.expr, s.id, sel, fieldOf)]));
+  const signalConds = new Map(rule.signals.map((s) => [s.id, exprToCond(s.expr, signalSelectionPrefix(s.id), sel, fieldOf)]));
   const weights = rule.signals.map((s) => `${s.id} (${s.weight})`).join(', ');
   return rule.tiers.map((tier, i) => {
     const parts = tierSelection(rule, i);
@@ -113,4 +114,5 @@ export const sigmaTarget: Target<SigmaProfile> = {
   description: 'Sigma rules (one per verdict tier)',
   profiles: sigmaProfiles,
   render: renderSigma,
+  evaluator: sigmaEvaluator,
 };

@@ -1,0 +1,642 @@
+/**
+ * The Sigma evaluator: reads an emitted Sigma file (one YAML document per verdict tier, each a Sigma
+ * rule with the custom attribute `t1612: {rule, tier, action}`) and runs its detections over Sigma
+ * taxonomy log records (rows.ts). It implements semantics.md §3.1–§3.3 and nothing else; whatever it
+ * meets outside that (a modifier such as `|windash`, keyword searches, correlation documents, `|`
+ * aggregations in a condition, …) raises UnsupportedConstruct naming it. It never reads the IR.
+ *
+ * Each document is compiled once into closures; a selection used by several documents of the file
+ * (the tiers of one rule share them) is evaluated at most once per row (a per-row memo).
+ *
+ * The model it implements:
+ *
+ * - A field is **present** when the record has the key with a value other than `undefined`; `null`
+ *   counts as present (§3.1 `|exists`: "empty or null count as present"). rows.ts never writes null
+ *   or `""`: an absent canonical value is a missing key.
+ * - **Plain values** (§3.1, G-rules) are whole-value, case-insensitive string matches with `*` (any
+ *   run, also empty) and `?` (exactly one character: one code point) wildcards. Escapes: `\` before
+ *   `*`, `?` or `\` makes that character literal; `\` before any other character, or at the end, is a
+ *   literal backslash (so `\\*` = backslash + wildcard, `\\\*` = backslash + literal star, and three
+ *   or four backslashes are two backslashes). A missing or null field matches no string value, `''`
+ *   included. Numbers in the rule match the field's text equal to their decimal form; numbers and
+ *   booleans in the record are matched as their text.
+ * - **Case-insensitivity** folds ASCII letters only (`A`–`Z` ↔ `a`–`z`), exactly like the IR's
+ *   `asciiLower` (src/ir/evaluate.ts): the project's documented model, because engines fold
+ *   non-ASCII letters (and `K`/`ſ`) differently, and the checks keep non-ASCII letters out of
+ *   case-insensitive values. `|cased` turns folding off.
+ * - `|contains` / `|startswith` / `|endswith` add `*` around / after / before the value (§3.2; an
+ *   existing `*` makes the added one redundant, so adding it always is the same).
+ * - **Lists** of values are OR, `|all` makes them AND (a single value with `|all` is refused, as the
+ *   spec does not allow it); a **map** is the AND of its items; a **list of maps** is their OR.
+ * - `Field: null` holds when the field is missing or null (§3.1: `null` is the null value; pySigma's
+ *   Splunk output `NOT field=*` holds for both; the taxonomy record writes "no value" as a missing
+ *   key). It does not hold for `""` (that is `Field: ''`). `null` inside a value list is refused.
+ * - `|exists: true|false` tests presence only (§3.1, G-mod).
+ * - `|re` is PCRE (pcreToJs), unanchored, case-sensitive unless `|i`; `|m` and `|s` set multiline and
+ *   dot-all (§3.2). A missing or null field matches no regex.
+ * - `|cidr` takes IPv4 or IPv6 networks, strict like pySigma's `ip_network(strict)`: host bits set,
+ *   a malformed network or a netmask instead of a prefix length is refused. A field value that is not
+ *   an address of the same family does not match.
+ * - **Conditions** (§3.3): identifiers, `and`, `or`, `not`, parentheses, `1 of P`, `any of P`,
+ *   `all of P`, `1 of them`, `all of them`; precedence or < and < not < x-of < ( ). Keywords are
+ *   lower-case. `P` matches identifiers in full with `*` as any run. `them` and patterns leave out
+ *   identifiers starting with `_` (the spec: "Same as 1/all of them, but restricted to matching search
+ *   identifiers"; pySigma's `ConditionSelector` does the same). A condition list is the OR of its
+ *   conditions.
+ */
+import { signalSelectionPrefix } from './condition.js';
+import yaml from 'js-yaml';
+import type { CompiledQuery, QueryEvaluator, Row, TargetResult } from '../evaluation.js';
+import { UnsupportedConstruct } from '../evaluation.js';
+import type { EmittedFile } from '../types.js';
+import { pcreToJs } from '../pcre.js';
+import type { SigmaProfile } from './profiles.js';
+import { sigmaRow } from './rows.js';
+
+/** The Sigma text is not valid Sigma (as opposed to valid Sigma this evaluator does not implement). */
+export class SigmaRuleError extends Error {
+  constructor(message: string) {
+    super(`sigma: ${message}`);
+    this.name = 'SigmaRuleError';
+  }
+}
+
+const unsupported = (what: string): never => {
+  throw new UnsupportedConstruct('sigma', what);
+};
+const invalid = (what: string): never => {
+  throw new SigmaRuleError(what);
+};
+
+type Pred = (row: Row) => boolean;
+type StrTest = (s: string) => boolean;
+
+// ---------------------------------------------------------------------------------------------
+// Reading fields
+
+/** The raw value of a field, own properties only (a field called `constructor` is not inherited). */
+function reader(field: string): (row: Row) => unknown {
+  if (field in Object.prototype) return (row) => (Object.hasOwn(row, field) ? row[field] : undefined);
+  return (row) => row[field];
+}
+
+/** A present value as the text Sigma matches, or undefined for missing/null. */
+function textOf(v: unknown, field: string): string | undefined {
+  if (typeof v === 'string') return v;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return unsupported(`a non-scalar value (${Array.isArray(v) ? 'list' : typeof v}) in field ${field}`);
+}
+
+const HAS_UPPER = /[A-Z]/;
+const UPPER_RUNS = /[A-Z]+/g;
+/** ASCII-only lower-casing, identical to src/ir/evaluate.ts `asciiLower` (only A–Z change). */
+export function foldAscii(s: string): string {
+  return HAS_UPPER.test(s) ? s.replace(UPPER_RUNS, (m) => m.toLowerCase()) : s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain values: wildcards and escapes (§3.1)
+
+type Piece = { readonly lit: string } | '*' | '?';
+
+/** Decode a Sigma string value into literal runs and wildcards. */
+export function parseSigmaValue(value: string): Piece[] {
+  const out: Piece[] = [];
+  let lit = '';
+  const flush = () => {
+    if (lit) out.push({ lit });
+    lit = '';
+  };
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (c === '\\') {
+      const n = value[i + 1];
+      if (n === '*' || n === '?' || n === '\\') {
+        lit += n;
+        i++;
+      } else lit += '\\'; // before any other character, or at the end: a literal backslash
+    } else if (c === '*' || c === '?') {
+      flush();
+      if (c === '*' && out[out.length - 1] === '*') continue; // `**` = `*`
+      out.push(c);
+    } else lit += c;
+  }
+  flush();
+  return out;
+}
+
+const REGEX_SYNTAX = /[\^$\\.*+?()[\]{}|/]/g;
+
+/** A test on the (already folded, when case-insensitive) field text for one decoded value. */
+function pieceTest(pieces: readonly Piece[]): StrTest {
+  const lits = pieces.filter((p): p is { lit: string } => typeof p === 'object');
+  const shape = pieces.map((p) => (typeof p === 'object' ? 'L' : p)).join('');
+  const a = lits[0]?.lit ?? '';
+  switch (shape) {
+    case '':
+      return (s) => s === '';
+    case 'L':
+      return (s) => s === a;
+    case '*':
+      return () => true;
+    case '*L*':
+      return (s) => s.includes(a);
+    case 'L*':
+      return (s) => s.startsWith(a);
+    case '*L':
+      return (s) => s.endsWith(a);
+    case 'L*L': {
+      const b = lits[1]!.lit;
+      const min = a.length + b.length;
+      return (s) => s.length >= min && s.startsWith(a) && s.endsWith(b);
+    }
+    default: {
+      const src = pieces
+        .map((p) => (p === '*' ? '[^]*' : p === '?' ? '[^]' : p.lit.replace(REGEX_SYNTAX, (c) => `\\${c}`)))
+        .join('');
+      const re = new RegExp(`^${src}$`, 'u');
+      return (s) => re.test(s);
+    }
+  }
+}
+
+type Wrap = 'contains' | 'startswith' | 'endswith' | undefined;
+
+function stringTest(value: string, wrap: Wrap, cased: boolean): StrTest {
+  let pieces = parseSigmaValue(value);
+  if (!cased) pieces = pieces.map((p) => (typeof p === 'object' ? { lit: foldAscii(p.lit) } : p));
+  if ((wrap === 'contains' || wrap === 'endswith') && pieces[0] !== '*') pieces = ['*', ...pieces];
+  if ((wrap === 'contains' || wrap === 'startswith') && pieces[pieces.length - 1] !== '*') pieces = [...pieces, '*'];
+  return pieceTest(pieces);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CIDR (§3.2 `cidr`)
+
+interface Ip {
+  readonly v: 4 | 6;
+  /** 16-bit groups (2 for IPv4, 8 for IPv6), most significant first. */
+  readonly g: readonly number[];
+}
+
+const V4 = /^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$/;
+
+function parseV4(s: string): number[] | undefined {
+  const m = V4.exec(s);
+  if (!m) return undefined;
+  const b = m.slice(1, 5).map(Number);
+  if (b.some((x) => x > 255)) return undefined;
+  return [(b[0]! << 8) | b[1]!, (b[2]! << 8) | b[3]!];
+}
+
+function parseV6(s: string): number[] | undefined {
+  if (!/^[0-9A-Fa-f:.]+$/.test(s)) return undefined;
+  let tail4: number[] = [];
+  if (s.includes('.')) {
+    const at = s.lastIndexOf(':');
+    const v4 = at < 0 ? undefined : parseV4(s.slice(at + 1));
+    if (!v4) return undefined;
+    tail4 = v4;
+    s = s.slice(0, at + 1);
+    // `::1.2.3.4` leaves `::`; `a:b:…:1.2.3.4` leaves a trailing `:` to drop.
+    if (s.endsWith(':') && !s.endsWith('::')) s = s.slice(0, -1);
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (h: string): number[] | undefined => {
+    if (h === '') return [];
+    const parts = h.split(':');
+    if (parts.some((p) => !/^[0-9A-Fa-f]{1,4}$/.test(p))) return undefined;
+    return parts.map((p) => parseInt(p, 16));
+  };
+  const head = groups(halves[0]!);
+  const tail = halves.length === 2 ? groups(halves[1]!) : [];
+  if (!head || !tail) return undefined;
+  const explicit = head.length + tail.length + tail4.length;
+  if (halves.length === 2) {
+    if (explicit > 7) return undefined;
+    return [...head, ...new Array<number>(8 - explicit).fill(0), ...tail, ...tail4];
+  }
+  return explicit === 8 ? [...head, ...tail4] : undefined;
+}
+
+function parseIp(s: string): Ip | undefined {
+  const v4 = parseV4(s);
+  if (v4) return { v: 4, g: v4 };
+  const v6 = parseV6(s);
+  return v6 ? { v: 6, g: v6 } : undefined;
+}
+
+function cidrTest(network: string): StrTest {
+  if (typeof network !== 'string') return unsupported(`a non-string |cidr network ${JSON.stringify(network)}`);
+  const slash = network.indexOf('/');
+  const addr = slash < 0 ? network : network.slice(0, slash);
+  const net = parseIp(addr);
+  if (!net) return unsupported(`|cidr network ${JSON.stringify(network)} (not an IPv4 or IPv6 network)`);
+  const bits = net.v === 4 ? 32 : 128;
+  let prefix = bits;
+  if (slash >= 0) {
+    const p = network.slice(slash + 1);
+    if (!/^(0|[1-9][0-9]{0,2})$/.test(p) || Number(p) > bits)
+      return unsupported(`|cidr network ${JSON.stringify(network)} (prefix length must be 0–${bits}; netmasks are not implemented)`);
+    prefix = Number(p);
+  }
+  // Strict, like pySigma's ip_network(strict=True): no host bits set.
+  for (let i = 0; i < net.g.length; i++) {
+    const keep = Math.max(0, Math.min(16, prefix - 16 * i));
+    const hostMask = keep === 16 ? 0 : 0xffff >> keep;
+    if (net.g[i]! & hostMask) return unsupported(`|cidr network ${JSON.stringify(network)} (host bits set)`);
+  }
+  const full = Math.floor(prefix / 16);
+  const rest = prefix % 16;
+  const g = net.g;
+  return (s) => {
+    const ip = parseIp(s);
+    if (!ip || ip.v !== net.v) return false;
+    for (let i = 0; i < full; i++) if (ip.g[i] !== g[i]) return false;
+    if (rest === 0) return true;
+    const mask = (0xffff << (16 - rest)) & 0xffff;
+    return (ip.g[full]! & mask) === g[full];
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detection items
+
+const STRING_WRAPS = new Set(['contains', 'startswith', 'endswith']);
+const RE_FLAGS = new Set(['i', 'm', 's']);
+
+interface Modifiers {
+  wrap: Wrap;
+  all: boolean;
+  cased: boolean;
+  re: boolean;
+  flags: { i?: boolean; m?: boolean; s?: boolean };
+  cidr: boolean;
+  exists: boolean;
+}
+
+function parseModifiers(key: string, mods: readonly string[]): Modifiers {
+  const m: Modifiers = { wrap: undefined, all: false, cased: false, re: false, flags: {}, cidr: false, exists: false };
+  const seen = new Set<string>();
+  for (const mod of mods) {
+    if (seen.has(mod)) invalid(`modifier |${mod} repeated in "${key}"`);
+    seen.add(mod);
+    if (STRING_WRAPS.has(mod)) {
+      if (m.wrap) unsupported(`modifier combination |${m.wrap}|${mod} in "${key}"`);
+      m.wrap = mod as Wrap;
+    } else if (mod === 'all') m.all = true;
+    else if (mod === 'cased') m.cased = true;
+    else if (mod === 're') m.re = true;
+    else if (RE_FLAGS.has(mod)) {
+      if (!m.re) invalid(`modifier |${mod} must follow |re in "${key}"`);
+      m.flags[mod as 'i' | 'm' | 's'] = true;
+    } else if (mod === 'cidr') m.cidr = true;
+    else if (mod === 'exists') m.exists = true;
+    else unsupported(`modifier |${mod} (in "${key}")`);
+  }
+  const kinds = [m.re && '|re', m.cidr && '|cidr', m.exists && '|exists', m.wrap && `|${m.wrap}`].filter(Boolean);
+  if (kinds.length > 1) unsupported(`modifier combination ${kinds.join('')} in "${key}"`);
+  if (m.cased && (m.re || m.cidr || m.exists)) unsupported(`modifier |cased with ${kinds[0]} in "${key}"`);
+  if (m.exists && mods.length > 1) unsupported(`modifier |exists with other modifiers in "${key}"`);
+  return m;
+}
+
+/** One `Field|mods: value(s)` item of a map. */
+function compileItem(key: string, value: unknown): Pred {
+  const [field, ...mods] = key.split('|');
+  if (field === '' || field === undefined) return unsupported(`keyword search with modifiers ("${key}")`);
+  const m = parseModifiers(key, mods);
+  const read = reader(field);
+
+  if (m.exists) {
+    if (typeof value !== 'boolean') return invalid(`|exists takes true or false, got ${JSON.stringify(value)} in "${key}"`);
+    return value ? (row) => read(row) !== undefined : (row) => read(row) === undefined;
+  }
+
+  if (value === null) {
+    if (mods.length) return unsupported(`null with modifiers in "${key}"`);
+    return (row) => {
+      const v = read(row);
+      return v === undefined || v === null;
+    };
+  }
+
+  const values = Array.isArray(value) ? value : [value];
+  if (values.length === 0) return invalid(`empty value list in "${key}"`);
+  if (m.all && values.length < 2) return invalid(`|all on a single value in "${key}"`);
+  for (const v of values) {
+    if (v === null) return invalid(`null inside a value list in "${key}"`);
+    if (typeof v === 'boolean') return unsupported(`a boolean value (${String(v)}) in "${key}"`);
+    if (typeof v !== 'string' && typeof v !== 'number') return unsupported(`a ${v instanceof Date ? 'date' : typeof v} value in "${key}"`);
+  }
+
+  let tests: StrTest[];
+  let fold = false;
+  if (m.re) {
+    tests = values.map((v) => {
+      if (typeof v !== 'string') return unsupported(`a non-string |re value ${JSON.stringify(v)} in "${key}"`);
+      const re = pcreToJs(v, m.flags, 'sigma');
+      return (s: string) => re.test(s);
+    });
+  } else if (m.cidr) {
+    tests = values.map((v) => cidrTest(v as string));
+  } else {
+    fold = !m.cased;
+    tests = values.map((v) => {
+      if (typeof v === 'number') {
+        if (m.wrap) return unsupported(`|${m.wrap} on the number ${v} in "${key}"`);
+        const n = String(v);
+        return (s: string) => s === n;
+      }
+      return stringTest(v, m.wrap, m.cased);
+    });
+  }
+
+  const textAt = (row: Row): string | undefined => {
+    const t = textOf(read(row), field);
+    return t === undefined ? undefined : fold ? foldAscii(t) : t;
+  };
+  if (tests.length === 1) {
+    const t = tests[0]!;
+    return (row) => {
+      const s = textAt(row);
+      return s !== undefined && t(s);
+    };
+  }
+  if (m.all)
+    return (row) => {
+      const s = textAt(row);
+      if (s === undefined) return false;
+      for (const t of tests) if (!t(s)) return false;
+      return true;
+    };
+  return (row) => {
+    const s = textAt(row);
+    if (s === undefined) return false;
+    for (const t of tests) if (t(s)) return true;
+    return false;
+  };
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+
+function compileMap(name: string, map: Record<string, unknown>): Pred {
+  const keys = Object.keys(map);
+  if (keys.length === 0) return invalid(`selection ${name} is an empty map`);
+  return andOf(keys.map((k) => compileItem(k, map[k])));
+}
+
+function compileSelection(name: string, value: unknown): Pred {
+  if (isMap(value)) return compileMap(name, value);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return invalid(`selection ${name} is an empty list`);
+    if (value.every(isMap)) return orOf(value.map((m) => compileMap(name, m)));
+    return unsupported(`keyword search (selection ${name} is a list of values)`);
+  }
+  if (typeof value === 'string' || typeof value === 'number') return unsupported(`keyword search (selection ${name} is a single value)`);
+  return invalid(`selection ${name} is ${value === null ? 'null' : typeof value}`);
+}
+
+function andOf(ps: readonly Pred[]): Pred {
+  if (ps.length === 1) return ps[0]!;
+  if (ps.length === 2) {
+    const [a, b] = ps as [Pred, Pred];
+    return (r) => a(r) && b(r);
+  }
+  return (r) => {
+    for (const p of ps) if (!p(r)) return false;
+    return true;
+  };
+}
+
+function orOf(ps: readonly Pred[]): Pred {
+  if (ps.length === 1) return ps[0]!;
+  if (ps.length === 2) {
+    const [a, b] = ps as [Pred, Pred];
+    return (r) => a(r) || b(r);
+  }
+  return (r) => {
+    for (const p of ps) if (p(r)) return true;
+    return false;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conditions (§3.3)
+
+type Tok = { readonly t: 'word' | '(' | ')'; readonly text: string; readonly at: number };
+
+function tokenize(cond: string): Tok[] {
+  const out: Tok[] = [];
+  let i = 0;
+  while (i < cond.length) {
+    const c = cond[i]!;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === '(' || c === ')') {
+      out.push({ t: c, text: c, at: i++ });
+      continue;
+    }
+    if (c === '|') return unsupported(`condition aggregation "${cond.slice(i).trim()}" (deprecated "|" expression)`);
+    const m = /^[A-Za-z0-9_\-*]+/.exec(cond.slice(i));
+    if (!m) return unsupported(`character ${JSON.stringify(c)} in condition ${JSON.stringify(cond)}`);
+    out.push({ t: 'word', text: m[0], at: i });
+    i += m[0].length;
+  }
+  return out;
+}
+
+const KEYWORDS = new Set(['and', 'or', 'not', 'of', 'them']);
+const QUANTIFIERS = new Set(['1', 'any', 'all']);
+
+interface CondContext {
+  /** Selection name → its (memoised) predicate. */
+  readonly selections: ReadonlyMap<string, Pred>;
+}
+
+function patternRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[\\^$.*+?()[\]{}|/-]/g, (c) => `\\${c}`)).join('.*')}$`);
+}
+
+function compileCondition(cond: string, ctx: CondContext): Pred {
+  const toks = tokenize(cond);
+  let pos = 0;
+  const peek = (): Tok | undefined => toks[pos];
+  const where = (): string => {
+    const t = toks[pos];
+    return t ? `"${t.text}" at ${t.at}` : 'the end';
+  };
+  const fail = (msg: string): never => invalid(`condition ${JSON.stringify(cond)}: ${msg}`);
+
+  const parseOr = (): Pred => {
+    const parts = [parseAnd()];
+    while (peek()?.t === 'word' && peek()!.text === 'or') {
+      pos++;
+      parts.push(parseAnd());
+    }
+    return orOf(parts);
+  };
+  const parseAnd = (): Pred => {
+    const parts = [parseNot()];
+    while (peek()?.t === 'word' && peek()!.text === 'and') {
+      pos++;
+      parts.push(parseNot());
+    }
+    return andOf(parts);
+  };
+  const parseNot = (): Pred => {
+    const t = peek();
+    if (t?.t === 'word' && t.text === 'not') {
+      pos++;
+      const inner = parseNot();
+      return (r) => !inner(r);
+    }
+    return parsePrimary();
+  };
+  const parsePrimary = (): Pred => {
+    const t = peek();
+    if (!t) return fail('expected an identifier, "x of", "not" or "(" at the end');
+    if (t.t === '(') {
+      pos++;
+      const inner = parseOr();
+      if (peek()?.t !== ')') fail(`expected ")" at ${where()}`);
+      pos++;
+      return inner;
+    }
+    if (t.t === ')') return fail(`unexpected ")" at ${t.at}`);
+    const next = toks[pos + 1];
+    if (QUANTIFIERS.has(t.text) && next?.t === 'word' && next.text === 'of') {
+      pos += 2;
+      const target = peek();
+      if (!target || target.t !== 'word' || (KEYWORDS.has(target.text) && target.text !== 'them'))
+        return fail(`expected a pattern or "them" after "${t.text} of" at ${where()}`);
+      pos++;
+      const re = target.text === 'them' ? /^/ : patternRegExp(target.text);
+      const names = [...ctx.selections.keys()].filter((n) => !n.startsWith('_') && re.test(n));
+      if (!names.length) return fail(`"${t.text} of ${target.text}" matches no search identifier`);
+      const preds = names.map((n) => ctx.selections.get(n)!);
+      return t.text === 'all' ? andOf(preds) : orOf(preds);
+    }
+    if (KEYWORDS.has(t.text)) return fail(`unexpected "${t.text}" at ${t.at}`);
+    if (t.text.includes('*')) return fail(`the pattern "${t.text}" is only allowed after "1 of" / "all of"`);
+    pos++;
+    const p = ctx.selections.get(t.text);
+    if (!p) return fail(`search identifier "${t.text}" is not defined in the detection`);
+    return p;
+  };
+
+  const pred = parseOr();
+  if (pos < toks.length) fail(`unexpected ${where()}`);
+  return pred;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents
+
+interface CompiledDocument {
+  readonly tier: string | null;
+  readonly action: string | null;
+  readonly matches: Pred;
+}
+
+function t1612Attribute(doc: Record<string, unknown>, index: number): { tier: string | null; action: string | null } {
+  const a = doc.t1612;
+  if (a === undefined) return { tier: null, action: null };
+  if (!isMap(a) || typeof a.tier !== 'string' || typeof a.action !== 'string')
+    return invalid(`document ${index + 1}: the t1612 attribute must be a map with string tier and action`);
+  return { tier: a.tier, action: a.action };
+}
+
+function loadDocuments(query: EmittedFile): Record<string, unknown>[] {
+  let docs: unknown[];
+  try {
+    docs = yaml.loadAll(query.content);
+  } catch (e) {
+    return invalid(`${query.path} is not YAML: ${(e as Error).message}`);
+  }
+  const out: Record<string, unknown>[] = [];
+  docs.forEach((d, i) => {
+    if (d === null || d === undefined) return;
+    if (!isMap(d)) invalid(`${query.path}: document ${i + 1} is not a map`);
+    const doc = d as Record<string, unknown>;
+    if ('correlation' in doc) unsupported(`correlation rule (document ${i + 1} of ${query.path})`);
+    if ('filter' in doc && !('detection' in doc)) unsupported(`Sigma filter (document ${i + 1} of ${query.path})`);
+    if (!isMap(doc.detection)) invalid(`${query.path}: document ${i + 1} has no detection map`);
+    out.push(doc);
+  });
+  return out;
+}
+
+export function compileSigmaFile(query: EmittedFile): CompiledQuery {
+  const docs = loadDocuments(query);
+  // One predicate (and one memo slot) per distinct selection content in the file.
+  const slotOf = new Map<string, number>();
+  const raws: Pred[] = [];
+  let cache = new Uint8Array(0);
+  const memo = (i: number): Pred => {
+    const raw = raws[i]!;
+    return (row) => {
+      const c = cache[i];
+      if (c !== 0) return c === 1;
+      const r = raw(row);
+      cache[i] = r ? 1 : 2;
+      return r;
+    };
+  };
+  const selectionYaml = new Map<string, unknown>();
+
+  const compiled: CompiledDocument[] = docs.map((doc, index) => {
+    const detection = doc.detection as Record<string, unknown>;
+    const selections = new Map<string, Pred>();
+    for (const [name, value] of Object.entries(detection)) {
+      if (name === 'condition') continue;
+      if (name === 'timeframe') unsupported(`detection timeframe (document ${index + 1})`);
+      const key = JSON.stringify(value);
+      let slot = slotOf.get(key);
+      if (slot === undefined) {
+        slot = raws.length;
+        raws.push(compileSelection(name, value));
+        slotOf.set(key, slot);
+      }
+      selections.set(name, memo(slot));
+      if (!selectionYaml.has(name)) selectionYaml.set(name, value);
+    }
+    const cond = detection.condition;
+    const conds = Array.isArray(cond) ? cond : [cond];
+    if (!conds.length || conds.some((c) => typeof c !== 'string')) invalid(`document ${index + 1}: condition must be a string or a list of strings`);
+    const matches = orOf((conds as string[]).map((c) => compileCondition(c, { selections })));
+    return { ...t1612Attribute(doc, index), matches };
+  });
+  cache = new Uint8Array(raws.length);
+
+  return {
+    run(rows) {
+      const out: TargetResult[] = [];
+      for (const row of rows) {
+        cache.fill(0);
+        for (const d of compiled) if (d.matches(row)) out.push({ row, tier: d.tier, action: d.action });
+      }
+      return out;
+    },
+    signalExpression(signalId) {
+      // The emitter names a signal's selections `sig_<id>_<n>` (condition.ts, signalSelectionPrefix).
+      const own = new RegExp(`^${signalSelectionPrefix(signalId).replace(/[\\^$.*+?()[\]{}|/-]/g, (c) => `\\${c}`)}_[0-9]+$`);
+      const picked: Record<string, unknown> = {};
+      for (const [name, value] of selectionYaml) if (own.test(name)) picked[name] = value;
+      if (!Object.keys(picked).length) return undefined;
+      return yaml.dump(picked, { lineWidth: -1, noRefs: true, sortKeys: false }).trimEnd();
+    },
+  };
+}
+
+export const sigmaEvaluator: QueryEvaluator<SigmaProfile> = {
+  target: 'sigma',
+  toRow: sigmaRow,
+  compile(query: EmittedFile, _shared: readonly EmittedFile[], _profile: SigmaProfile): CompiledQuery {
+    return compileSigmaFile(query);
+  },
+};
