@@ -203,6 +203,10 @@ function tokenize(src: string, ci: boolean): Token[] | RegexProblem {
     if (c === 'b' || c === 'B') return problem(i, `regex word boundary \\${c} is Unicode-aware in Rust but not in PCRE`, 'match the delimiter explicitly, e.g. (^|[^A-Za-z0-9_])');
     if (SHORTHANDS.includes(c) || /[A-Za-z0-9]/.test(c))
       return problem(i, `regex escape \\${c} is not in the portable subset`, 'escape only metacharacters, or use \\t \\n \\r \\xHH');
+    if (/[\x00-\x1f\x7f\u2028\u2029]/.test(c)) {
+      const code = c.codePointAt(0)!;
+      return problem(i, `regex escapes the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}, which is not portable`, `write ${code < 0x100 ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}` : `\\x{${code.toString(16).toUpperCase()}}`} instead`);
+    }
     return problem(i, `regex escape \\${c} is not portable`, `write ${c} without the backslash`);
   };
 
@@ -225,18 +229,21 @@ function tokenize(src: string, ci: boolean): Token[] | RegexProblem {
           out.push({ t: 'raw', text: '(?:' });
           i += 3;
         } else {
-          const what = chars.slice(i, i + 4).join('');
-          const kind = /^\(\?[=!]/.test(what) || /^\(\?<[=!]/.test(what)
-            ? 'look-around'
-            : what.startsWith('(?>')
-              ? 'an atomic group'
-              : /^\(\?P?</.test(what)
-                ? 'a named group'
-                : /^\(\?[-a-zA-Z]/.test(what)
-                  ? 'an inline flag'
-                  : 'a special group';
+          const rest = chars.slice(i).join('');
+          const opener = /^\(\?(?:<[=!]|[=!>]|P?<[A-Za-z_][A-Za-z0-9_]*>|[-A-Za-z]+[:)])/.exec(rest)?.[0] ?? visible(chars.slice(i, i + 3).join(''));
+          const kind = /^\(\?[=!]/.test(opener)
+            ? 'a look-ahead'
+            : /^\(\?<[=!]/.test(opener)
+              ? 'a look-behind'
+              : opener === '(?>'
+                ? 'an atomic group'
+                : /^\(\?P?</.test(opener)
+                  ? 'a named group'
+                  : /^\(\?[-a-zA-Z]/.test(opener)
+                    ? 'an inline flag'
+                    : 'a special group';
           const hint = kind === 'an inline flag' ? 'set case with the predicate\'s case: key' : kind === 'a named group' ? 'use a plain group (…) or (?:…)' : 'KQL (Rust regex) does not support it; rewrite the pattern without it';
-          return problem(i, `regex uses ${kind} (${what}), which is not portable`, hint);
+          return problem(i, `regex uses ${kind} ${opener.endsWith(')') ? opener : `${opener}…)`}, which is not portable`, hint);
         }
       } else {
         out.push({ t: 'raw', text: '(' });
@@ -374,4 +381,9 @@ export function escapeRegexLiteral(s: string): string {
   let out = '';
   for (const ch of s) out += META_OUTSIDE.has(ch) ? `\\${ch}` : ch;
   return out;
+}
+
+/** A snippet of a pattern with control characters shown as escapes, for messages. */
+function visible(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f\u2028\u2029]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }

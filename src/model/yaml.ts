@@ -36,7 +36,26 @@ export function escapePointerToken(token: string | number): string {
   return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-export function loadLocatedYaml(source: string, filename: string): LocatedDocument {
+export function loadLocatedYaml(input: string, filename: string): LocatedDocument {
+  // js-yaml drops a leading byte-order mark before reporting offsets; editors do not count it either.
+  const source = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  // Line breaks as YAML (and js-yaml) read them: \r\n, a lone \r, or \n.
+  const lineStarts = [0];
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 10 || (c === 13 && source.charCodeAt(i + 1) !== 10)) lineStarts.push(i + 1);
+  }
+  const lineColumn = (offset: number): Position => {
+    const o = Math.min(Math.max(offset, 0), source.length); // js-yaml appends a \n the text may not have
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: o - lineStarts[lo]! + 1 };
+  };
   const root: Frame = { offset: 0, children: [] };
   const stack: Frame[] = [root];
   let value: unknown;
@@ -57,32 +76,24 @@ export function loadLocatedYaml(source: string, filename: string): LocatedDocume
     });
   } catch (e) {
     if (e instanceof yaml.YAMLException) {
-      const mark = (e as yaml.YAMLException & { mark?: { line: number; column: number } }).mark;
-      const pos = mark ? { line: mark.line + 1, column: mark.column + 1 } : { line: 1, column: 1 };
+      const mark = (e as yaml.YAMLException & { mark?: { line: number; column: number; position?: number } }).mark;
+      // mark.position is reliable where mark.line/column are not (a NUL is reported on line 0).
+      const pos = mark?.position !== undefined ? lineColumn(mark.position) : mark ? { line: mark.line + 1, column: mark.column + 1 } : secondDocument(source, lineColumn);
       throw new YamlSyntaxError(pos, e.reason ?? 'invalid YAML');
     }
     throw e;
   }
 
-  const lineStarts = [0];
-  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) lineStarts.push(i + 1);
   const toPosition = (offset: number): Position => {
     // Skip the blanks, line breaks and comments js-yaml reports before the node itself.
-    let o = offset;
+    let o = Math.min(offset, source.length);
     for (;;) {
       const c = source[o];
       if (c === ' ' || c === '\t' || c === '\n' || c === '\r') o++;
       else if (c === '#') while (o < source.length && source[o] !== '\n') o++;
       else break;
     }
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: o - lineStarts[lo]! + 1 };
+    return lineColumn(o);
   };
 
   const nodes = new Map<string, Position>();
@@ -118,4 +129,20 @@ export function loadLocatedYaml(source: string, filename: string): LocatedDocume
     at: (pointer) => nearest(nodes, pointer),
     keyAt: (pointer) => nearest(keys, pointer),
   };
+}
+
+/** Where a second document starts (js-yaml's "expected a single document" error has no mark). */
+function secondDocument(source: string, lineColumn: (offset: number) => Position): Position {
+  const starts: number[] = [];
+  let content = false;
+  const re = /^(.*)$/gm;
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    const line = m[1]!.replace(/\r$/, '');
+    if (/^---(\s|$)/.test(line)) {
+      if (content || starts.length) return lineColumn(m.index);
+      starts.push(m.index);
+    } else if (line.trim() !== '' && !line.startsWith('#') && !line.startsWith('%')) content = true;
+    if (m[0] === '') re.lastIndex++;
+  }
+  return { line: 1, column: 1 };
 }

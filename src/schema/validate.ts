@@ -105,7 +105,7 @@ function toDiagnostic(e: ErrorObject, file: string, doc: LocatedDocument): Diagn
       const guess = closest(key, allowed);
       return err(
         `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
-        `unknown key "${key}" in ${where}`,
+        `unknown key ${JSON.stringify(key)} in ${where}`,
         guess ? `did you mean "${guess}"?` : `allowed keys: ${allowed.join(', ')}`,
         true,
       );
@@ -117,8 +117,13 @@ function toDiagnostic(e: ErrorObject, file: string, doc: LocatedDocument): Diagn
     }
     case 'dependencies':
       return err(path, `"${String(p.property)}" in ${where} needs "${String(p.missingProperty)}"`, `add ${String(p.missingProperty)}, or remove ${String(p.property)}`);
-    case 'type':
-      return err(path, `${where} must be ${String(p.type) === 'object' ? 'a mapping' : String(p.type) === 'array' ? 'a list' : `${String(p.type)}`} (got ${describe(value)})`, parentSchema?.description ?? 'fix the value');
+    case 'type': {
+      const t = String(p.type);
+      const want = t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : t === 'integer' ? 'an integer' : t === 'boolean' ? 'true or false' : `a ${t}`;
+      const ps = parentSchema as { minimum?: number; maximum?: number } | undefined;
+      const range = ps?.minimum !== undefined && ps.maximum !== undefined ? ` from ${ps.minimum} to ${ps.maximum}` : ps?.minimum !== undefined ? ` of at least ${ps.minimum}` : '';
+      return err(path, `${where} must be ${want} (got ${describe(value)})`, `write ${want}${range}`);
+    }
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).map(String);
       const guess = typeof value === 'string' ? closest(value, allowed) : undefined;
@@ -172,9 +177,18 @@ export function validateAgainstSchema(name: SchemaName, file: string, doc: Locat
     // Errors inside a oneOf/anyOf branch are summarised by the oneOf/anyOf error itself.
     return !/\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath);
   });
+  // A missing required key that an unknown key's "did you mean" names is the same mistake: report it once.
+  const guessed = new Set<string>();
+  for (const e of errors)
+    if (e.keyword === 'additionalProperties') {
+      const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const guess = closest(String((e.params as { additionalProperty: unknown }).additionalProperty), allowed);
+      if (guess) guessed.add(`${e.instancePath}/${guess}`);
+    }
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
+    if (e.keyword === 'required' && guessed.has(`${e.instancePath}/${String((e.params as { missingProperty: unknown }).missingProperty)}`)) continue;
     const d = toDiagnostic(e, file, doc);
     if (!d) continue;
     const key = `${d.line}:${d.column}:${d.message}`;
