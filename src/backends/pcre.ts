@@ -17,8 +17,10 @@ export interface PcreFlags {
 }
 
 const WORD = '[A-Za-z0-9_]';
-const END = '(?![\\s\\S])';
-const START = '(?<![\\s\\S])';
+// Without JS's `m` flag, `^` and `$` are exactly the start and end of the subject (plain anchors
+// also let V8 treat anchored patterns as anchored, which is much faster than look-arounds).
+const END = '$';
+const START = '^';
 
 const CLASS_ESCAPES: Record<string, string> = { d: '0-9', w: 'A-Za-z0-9_', s: '\\t\\n\\x0B\\f\\r ' };
 

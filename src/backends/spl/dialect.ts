@@ -1,11 +1,10 @@
 /**
  * SPL eval/where syntax as data (semantics.md §1.1): tokens and the few hooks the shared text
- * compiler calls. Eval comparisons are case-sensitive, so case-insensitive tests fold with `lower()`
- * or use ASCII letter classes in `match()` (PCRE, unanchored).
+ * compiler calls. Eval comparisons are case-sensitive, so case-insensitive tests use ASCII letter
+ * classes in `match()` (PCRE, unanchored).
  */
 import type { TextDialect } from '../text/compiler.js';
 import { literal } from '../../ir/helpers.js';
-import { asciiLower } from '../../ir/evaluate.js';
 import { splString } from './escape.js';
 
 function hasControl(s: string): boolean {
@@ -44,9 +43,10 @@ export const splDialect: TextDialect = {
   trueLiteral: 'true()',
   falseLiteral: 'false()',
   compare(field, op, values, caseSensitive) {
-    if (op === 'equals' && !values.some(hasControl)) {
-      const lhs = caseSensitive ? field : `lower(${field})`;
-      const parts = values.map((v) => `${lhs}==${splString(caseSensitive ? v : asciiLower(v))}`);
+    // Case-sensitive equality is `==`; case-insensitive equality uses match() with ASCII letter
+    // classes, since lower() may fold non-ASCII letters (the Kelvin sign) that the model does not.
+    if (op === 'equals' && caseSensitive && !values.some(hasControl)) {
+      const parts = values.map((v) => `${field}==${splString(v)}`);
       return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
     }
     return `match(${field}, ${splString(literalPattern(op, values, caseSensitive))})`;

@@ -9,6 +9,7 @@ import type { EmittedFile, RenderResult, Target } from '../types.js';
 import { splDialect as d } from './dialect.js';
 import { splComment, splField, splMacroName, splString } from './escape.js';
 import { splProfiles, type SplProfile, type SplMacro } from './profiles.js';
+import { splEvaluator } from './evaluate.js';
 
 const queryTemplate = loadTemplate(new URL('./templates/query.spl.hbs', import.meta.url));
 const macrosTemplate = loadTemplate(new URL('./templates/macros.conf.hbs', import.meta.url));
@@ -71,4 +72,5 @@ export const splTarget: Target<SplProfile> = {
   profiles: splProfiles,
   render: renderSpl,
   renderShared: renderSplMacros,
+  evaluator: splEvaluator,
 };

@@ -1,0 +1,85 @@
+/**
+ * The Splunk event for a canonical event: what Sysmon for Linux (sourcetype `sysmon:linux`,
+ * EventID 1) would put in Splunk, as the SPL evaluator (evaluate.ts) reads it.
+ *
+ * In Splunk an event is a map of field → value (string or number); **a key that is absent means
+ * NULL** (semantics.md §1.5: "absent key = NULL; `""` is a value"). So:
+ *
+ * - each canonical field the profile carries is written under the profile's field name
+ *   (`profile.fields`);
+ * - a canonical value that is absent in the model's sense (missing, null or `""`) is written as the
+ *   profile's placeholder, because Sysmon for Linux writes `-` for a missing value (for example the
+ *   ParentImage of a process whose parent is gone); any other value (a placeholder included) is
+ *   written as it is. With `absent: 'null'` (or a profile without placeholders) an absent value is
+ *   a missing key instead, the event a source that writes nothing would give; the emitted query must
+ *   treat both the same;
+ * - `_time` becomes epoch seconds (a number; Splunk stores `_time` so, and `sort -_time` orders it
+ *   numerically), `FIXED_TIME` when the event has none or it does not parse; `host` is kept;
+ * - `index`, `sourcetype` and `EventID` are set so that the profile's base-search macros
+ *   (`index=main sourcetype="sysmon:linux" EventID=1`) select the event;
+ * - other keys of the canonical event are not telemetry and are dropped.
+ */
+import type { CanonicalField } from '../../model/types.js';
+import type { CanonicalEvent } from '../../ir/evaluate.js';
+import type { Row } from '../evaluation.js';
+import type { SplProfile } from './profiles.js';
+
+/** `_time` of an event that has none: 2026-11-20T10:00:00Z. */
+export const FIXED_TIME = Date.UTC(2026, 10, 20, 10, 0, 0) / 1000;
+
+export interface SplRowOptions {
+  /** How an absent canonical value is written: the profile's placeholder (default), or no key (NULL). */
+  readonly absent?: 'placeholder' | 'null';
+}
+
+interface Mapping {
+  readonly pairs: readonly (readonly [CanonicalField, string])[];
+  readonly placeholder: string | undefined;
+}
+
+const mappings = new WeakMap<SplProfile, Mapping>();
+
+function mappingOf(profile: SplProfile): Mapping {
+  let m = mappings.get(profile);
+  if (!m) {
+    const pairs = (Object.entries(profile.fields) as [CanonicalField, string | undefined][])
+      .filter((p): p is [CanonicalField, string] => typeof p[1] === 'string')
+      .map(([canonical, target]) => [canonical, target] as const);
+    m = { pairs, placeholder: profile.placeholders[0] };
+    mappings.set(profile, m);
+  }
+  return m;
+}
+
+function epochSeconds(t: unknown): number {
+  if (typeof t === 'number' && Number.isFinite(t)) return t;
+  if (typeof t === 'string') {
+    const ms = Date.parse(t);
+    if (!Number.isNaN(ms)) return ms / 1000;
+  }
+  return FIXED_TIME;
+}
+
+function put(row: Record<string, unknown>, key: string, value: unknown): void {
+  // A field called __proto__ must become an own property, not the prototype.
+  if (key === '__proto__') Object.defineProperty(row, key, { value, enumerable: true, writable: true, configurable: true });
+  else row[key] = value;
+}
+
+export function splRow(event: CanonicalEvent, profile: SplProfile, opts: SplRowOptions = {}): Row {
+  const { pairs, placeholder } = mappingOf(profile);
+  const absent = opts.absent === 'null' ? undefined : placeholder;
+  const row: Record<string, unknown> = {};
+  put(row, profile.timeField, epochSeconds(Object.hasOwn(event, '_time') ? event._time : undefined));
+  const host = Object.hasOwn(event, 'host') ? event.host : undefined;
+  if (typeof host === 'string' && host !== '') put(row, profile.hostField, host);
+  row.index = 'main';
+  row.sourcetype = 'sysmon:linux';
+  row.EventID = '1';
+  for (const [canonical, target] of pairs) {
+    const v = Object.hasOwn(event, canonical) ? event[canonical] : undefined;
+    if (typeof v === 'string' && v !== '') put(row, target, v);
+    else if (absent !== undefined) put(row, target, absent);
+  }
+  return row;
+}
