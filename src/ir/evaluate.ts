@@ -78,6 +78,17 @@ export function compileExpr(e: Expr, opts: EvaluateOptions = {}): CompiledPredic
       case 'regex': {
         const re = x.regex.toJs(!x.caseSensitive);
         const f = x.field;
+        const needles = x.needles;
+        if (needles) {
+          // A necessary condition first: most values contain none of the needles.
+          const ci = x.needlesCaseInsensitive === true;
+          return (ev) => {
+            const v = read(ev, f);
+            if (v === undefined) return false;
+            const hay = ci ? v.toLowerCase() : v;
+            return needles.some((n) => hay.includes(n)) && re.test(v);
+          };
+        }
         return (ev) => {
           const v = read(ev, f);
           return v !== undefined && re.test(v);

@@ -34,12 +34,13 @@ export function lowerRule(rule: LoadedRule): LowerResult {
     diagnostics.push(diagnostic(rule.file, pos, 'error', 'portable-regex', parsed.message, parsed.hint));
     return { kind: 'or', args: [] };
   };
-  const trusted = (field: CanonicalField, source: string, origin: string): Expr => ({
+  const trusted = (field: CanonicalField, source: string, origin: string, needles?: readonly string[], needlesCi = false): Expr => ({
     kind: 'regex',
     field,
     regex: PortableRegex.trusted(source, false),
     caseSensitive: true,
     origin,
+    ...(needles && needles.every((n) => n.length > 0) ? { needles: needlesCi ? needles.map((n) => n.toLowerCase()) : needles, needlesCaseInsensitive: needlesCi } : {}),
   });
 
   const lowerPredicate = (p: Predicate, ptr: string): Expr => {
@@ -52,6 +53,8 @@ export function lowerRule(rule: LoadedRule): LowerResult {
         g.field,
         H.executableRegex({ names: g.names, versionSuffix: g.versionSuffix ?? false, caseInsensitive: (g.case ?? 'insensitive') === 'insensitive' }),
         `executable ${g.names.join('|')}`,
+        g.names,
+        (g.case ?? 'insensitive') === 'insensitive',
       );
     }
     if ('flag' in p) {
@@ -60,6 +63,8 @@ export function lowerRule(rule: LoadedRule): LowerResult {
         g.field,
         H.flagRegex({ names: g.names, ...(g.values ? { values: g.values } : {}), caseInsensitive: (g.case ?? 'insensitive') === 'insensitive' }),
         `flag ${g.names.join('|')}`,
+        // a short flag can hide in a cluster (-qf), so only long-only flags give needles
+        g.names.every((n) => n.startsWith('--')) ? g.names : undefined,
       );
     }
     if ('argument' in p) {
@@ -68,18 +73,21 @@ export function lowerRule(rule: LoadedRule): LowerResult {
         g.field,
         H.argumentRegex({ ...g, caseInsensitive: (g.case ?? 'insensitive') === 'insensitive' }),
         'argument',
+        [...(g.startswith ?? []), ...(g.contains ?? []), ...(g.endswith ?? [])],
+        (g.case ?? 'insensitive') === 'insensitive',
       );
     }
     if ('pathArgument' in p) {
       const g = p.pathArgument;
-      const absolute = trusted(g.field, H.pathUnderRegex(g.under), `path under ${g.under.join('|')}`);
+      const dirs = g.under.map((d) => (d.length > 1 ? d.replace(/\/+$/, '') : d));
+      const absolute = trusted(g.field, H.pathUnderRegex(g.under), `path under ${g.under.join('|')}`, dirs);
       if (!g.cwdField) return absolute;
       optionalFields.push({ field: g.cwdField, use: 'relative paths (. and ./…) are not resolved and count as outside the directories', position: rule.locate.at(`${ptr}/pathArgument/cwdField`) });
-      const cwdTest = trusted(g.cwdField, H.directoryUnderRegex(g.under), `directory under ${g.under.join('|')}`);
+      const cwdTest = trusted(g.cwdField, H.directoryUnderRegex(g.under), `directory under ${g.under.join('|')}`, dirs);
       optionalNodes.add(cwdTest);
       return {
         kind: 'or',
-        args: [absolute, { kind: 'and', args: [cwdTest, trusted(g.field, H.relativePathRegex(), 'relative path')] }],
+        args: [absolute, { kind: 'and', args: [cwdTest, trusted(g.field, H.relativePathRegex(), 'relative path', ['.'])] }],
       };
     }
     if ('subcommand' in p) {
@@ -88,6 +96,7 @@ export function lowerRule(rule: LoadedRule): LowerResult {
         g.field,
         H.subcommandRegex({ words: g.words, optionsWithValue: g.optionsWithValue ?? DEFAULT_DOCKER_GLOBAL_OPTIONS }),
         `subcommand ${g.words.join('|')}`,
+        g.words.map((w) => w.split(' ')[0]!),
       );
     }
     return lowerField(p, ptr);

@@ -29,6 +29,13 @@ export type Expr =
       readonly caseSensitive: boolean;
       /** Which helper wrote it, for explanations (`flag --no-cache`), or `regex` for a rule's own. */
       readonly origin: string;
+      /**
+       * Strings of which at least one must occur in the value for the pattern to match (a necessary
+       * condition the reference evaluator tests first, to skip most regex runs); lower-case when
+       * `needlesCaseInsensitive`. Absent when no such set is known. Backends ignore it.
+       */
+      readonly needles?: readonly string[];
+      readonly needlesCaseInsensitive?: boolean;
     };
 
 export type TierCond =

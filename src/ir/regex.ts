@@ -39,14 +39,28 @@ const META_INSIDE = new Set([...META_OUTSIDE, '-']);
 const SHORTHANDS = 'dDwWsSbBpPhHvVRXKNAzZGQEkgCcuUeoa';
 
 export class PortableRegex {
+  /** Parsed patterns, shared: rules repeat the same helper patterns, and instances are immutable. */
+  private static readonly interned = new Map<string, PortableRegex | RegexProblem>();
+  private readonly rendered = new Map<string, string>();
+  private readonly compiled = new Map<boolean, RegExp>();
+
   private constructor(
     /** The pattern as the rule wrote it. */
     readonly source: string,
     private readonly tokens: readonly Token[],
   ) {}
 
-  /** Parse a rule's pattern; throws a RegexProblem-carrying error when it leaves the subset. */
+  /** Parse a rule's pattern; a RegexProblem says why it leaves the subset. */
   static parse(source: string, caseInsensitive: boolean): PortableRegex | RegexProblem {
+    const key = `${caseInsensitive ? 'i' : 's'}${source}`;
+    const hit = PortableRegex.interned.get(key);
+    if (hit) return hit;
+    const result = PortableRegex.parseUncached(source, caseInsensitive);
+    PortableRegex.interned.set(key, result);
+    return result;
+  }
+
+  private static parseUncached(source: string, caseInsensitive: boolean): PortableRegex | RegexProblem {
     const r = tokenize(source, caseInsensitive);
     if ('message' in r) return r;
     const rx = new PortableRegex(source, r);
@@ -70,7 +84,10 @@ export class PortableRegex {
   }
 
   render(engine: RegexEngine, caseInsensitive: boolean): string {
-    let out = '';
+    const key = `${engine}${caseInsensitive ? 'i' : 's'}`;
+    let out = this.rendered.get(key);
+    if (out !== undefined) return out;
+    out = '';
     for (const tok of this.tokens) {
       switch (tok.t) {
         case 'raw':
@@ -92,11 +109,18 @@ export class PortableRegex {
           assertNever(tok);
       }
     }
+    this.rendered.set(key, out);
     return out;
   }
 
+  /** The JavaScript form (shared; it has no `g` flag, so `test` keeps no state). */
   toJs(caseInsensitive: boolean): RegExp {
-    return new RegExp(this.render('js', caseInsensitive), 'u');
+    let re = this.compiled.get(caseInsensitive);
+    if (!re) {
+      re = new RegExp(this.render('js', caseInsensitive), 'u');
+      this.compiled.set(caseInsensitive, re);
+    }
+    return re;
   }
 
   /** True when the pattern matches the empty string, i.e. would match an absent field's `""`. */

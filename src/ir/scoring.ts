@@ -64,8 +64,19 @@ export interface OutcomeRow extends Outcome {
   readonly fired: readonly string[];
 }
 
-/** Every combination of signals and its outcome (2^n rows; the schema caps n at 12). */
-export function outcomeTable(rule: RuleIR): OutcomeRow[] {
+const tables = new WeakMap<RuleIR, readonly OutcomeRow[]>();
+
+/** Every combination of signals and its outcome (2^n rows; the schema caps n at 12). Memoised per rule. */
+export function outcomeTable(rule: RuleIR): readonly OutcomeRow[] {
+  let t = tables.get(rule);
+  if (!t) {
+    t = buildOutcomeTable(rule);
+    tables.set(rule, t);
+  }
+  return t;
+}
+
+function buildOutcomeTable(rule: RuleIR): OutcomeRow[] {
   const n = rule.signals.length;
   const rows: OutcomeRow[] = [];
   for (let mask = 0; mask < 1 << n; mask++) {
@@ -75,8 +86,18 @@ export function outcomeTable(rule: RuleIR): OutcomeRow[] {
   return rows;
 }
 
-/** The minimal sets of signals (as masks) whose weights reach `k`: the threshold expanded exactly. */
-export function minimalSetsReaching(rule: RuleIR, k: number): number[] {
+const minimalSets = new WeakMap<RuleIR, Map<number, readonly number[]>>();
+
+/** The minimal sets of signals (as masks) whose weights reach `k`: the threshold expanded exactly. Memoised. */
+export function minimalSetsReaching(rule: RuleIR, k: number): readonly number[] {
+  let perRule = minimalSets.get(rule);
+  if (!perRule) minimalSets.set(rule, (perRule = new Map()));
+  let sets = perRule.get(k);
+  if (!sets) perRule.set(k, (sets = buildMinimalSets(rule, k)));
+  return sets;
+}
+
+function buildMinimalSets(rule: RuleIR, k: number): number[] {
   const n = rule.signals.length;
   const reach: number[] = [];
   for (let mask = 0; mask < 1 << n; mask++) {

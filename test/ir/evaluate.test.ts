@@ -72,3 +72,23 @@ tiers: [{ name: t, title: t, default: true, level: low, action: alert }]
     expect(evaluate(k, { Image: 'K' }).matched).toBe(true);
   });
 });
+
+describe('the needle prefilter is only an optimisation', () => {
+  it('results are the same with and without needles on 5,000 generated events', async () => {
+    const fc = (await import('fast-check')).default;
+    const { events } = await import('../support/events.js');
+    type E = import('../../src/ir/nodes.js').Expr;
+    const strip = (e: E): E =>
+      e.kind === 'regex' ? { kind: 'regex', field: e.field, regex: e.regex, caseSensitive: e.caseSensitive, origin: e.origin } : e.kind === 'not' ? { ...e, arg: strip(e.arg) } : e.kind === 'compare' ? e : { ...e, args: e.args.map(strip) };
+    const plain = { ...rule, match: strip(rule.match), signals: rule.signals.map((s) => ({ ...s, expr: strip(s.expr) })) };
+    const withNeedles = compileRule(rule);
+    const without = compileRule(plain);
+    expect(JSON.stringify(rule.signals.map((s) => s.expr))).toContain('needles');
+    fc.assert(
+      fc.property(events, (e) => {
+        expect(withNeedles.evaluate(e)).toEqual(without.evaluate(e));
+      }),
+      { seed: 7, numRuns: 5000 },
+    );
+  });
+});

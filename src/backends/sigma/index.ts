@@ -101,10 +101,36 @@ export function sigmaDocuments(rule: RuleIR, profile: SigmaProfile): SigmaDocume
   });
 }
 
+function dumpYaml(value: unknown): string {
+  return yaml.dump(value, { lineWidth: -1, noRefs: true, sortKeys: false });
+}
+
+function indent(text: string): string {
+  return text.replace(/^(?=.)/gm, '  ');
+}
+
 export function renderSigma(rule: RuleIR, profile: SigmaProfile): RenderResult {
   const telemetry = telemetryFor(rule, 'sigma', profile);
   if (telemetry.unsupported) return { files: [], diagnostics: [telemetry.unsupported] };
-  const documents = sigmaDocuments(rule, profile).map((d) => yaml.dump(d, { lineWidth: -1, noRefs: true, sortKeys: false }).trimEnd());
+  // Tier documents repeat the same (long) selections: each is dumped once and spliced into every
+  // document that uses it, which keeps output identical to dumping whole documents.
+  const selectionText = new Map<string, string>();
+  const documents = sigmaDocuments(rule, profile).map((d) => {
+    const keys = Object.keys(d);
+    const at = keys.indexOf('detection');
+    const part = (ks: string[]) => (ks.length ? dumpYaml(Object.fromEntries(ks.map((k) => [k, d[k]]))) : '');
+    const detection = d.detection as Record<string, unknown>;
+    let body = '';
+    for (const [name, value] of Object.entries(detection)) {
+      let text = name === 'condition' ? undefined : selectionText.get(name);
+      if (text === undefined) {
+        text = indent(dumpYaml({ [name]: value }));
+        if (name !== 'condition') selectionText.set(name, text);
+      }
+      body += text;
+    }
+    return `${part(keys.slice(0, at))}detection:\n${body}${part(keys.slice(at + 1))}`.trimEnd();
+  });
   const content = fileTemplate({ header: provenanceLines(rule), documents });
   return { files: [{ path: `sigma/${profile.id}/${rule.name}.yml`, content }], diagnostics: telemetry.notes };
 }
