@@ -9,6 +9,7 @@ import type { RenderResult, Target } from '../types.js';
 import { kqlDialect as d } from './dialect.js';
 import { kqlColumn, kqlComment, kqlString } from './escape.js';
 import { kqlProfiles, type KqlProfile } from './profiles.js';
+import { kqlEvaluator } from './evaluate.js';
 
 const queryTemplate = loadTemplate(new URL('./templates/query.kql.hbs', import.meta.url));
 
@@ -51,4 +52,5 @@ export const kqlTarget: Target<KqlProfile> = {
   description: 'Microsoft Sentinel / Defender KQL queries',
   profiles: kqlProfiles,
   render: renderKql,
+  evaluator: kqlEvaluator,
 };

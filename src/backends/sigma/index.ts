@@ -58,7 +58,7 @@ export function sigmaDocuments(rule: RuleIR, profile: SigmaProfile): SigmaDocume
   const matchCond = exprToCond(rule.match, 'match', sel, fieldOf);
   const signalConds = new Map(rule.signals.map((s) => [s.id, exprToCond(s.expr, signalSelectionPrefix(s.id), sel, fieldOf)]));
   const weights = rule.signals.map((s) => `${s.id} (${s.weight})`).join(', ');
-  return rule.tiers.map((tier, i) => {
+  return rule.tiers.flatMap((tier, i) => {
     const parts = tierSelection(rule, i);
     const sig = (id: string) => signalConds.get(id)!;
     const condition = cAnd([
@@ -67,7 +67,9 @@ export function sigmaDocuments(rule: RuleIR, profile: SigmaProfile): SigmaDocume
       formulaToCond(parts.tier, sig),
       ...parts.higher.map((h) => cNot(formulaToCond(h, sig))),
     ]);
-    if (condition.kind === 'const') throw new Error(`internal: tier ${tier.name} of ${rule.name} folds to a constant`);
+    // A tier no result can reach (a shadowed default tier, which validate warns about) has no document.
+    if (condition.kind === 'const' && !condition.value) return [];
+    if (condition.kind === 'const') throw new Error(`internal: tier ${tier.name} of ${rule.name} folds to true`);
     const text = printCond(condition);
     // Keep only the selections this tier's condition uses, in first-defined order.
     const used = new Set(text.match(/[A-Za-z0-9_]+/g));
@@ -97,7 +99,7 @@ export function sigmaDocuments(rule: RuleIR, profile: SigmaProfile): SigmaDocume
     };
     if (!rule.references.length) delete doc.references;
     if (!rule.falsePositives.length) delete doc.falsepositives;
-    return doc;
+    return [doc];
   });
 }
 

@@ -1,0 +1,1483 @@
+/**
+ * The KQL evaluator: executes an emitted KQL query (its **text**) over `DeviceProcessEvents` rows
+ * (rows.ts), standing in for Microsoft Sentinel / Defender advanced hunting. It follows
+ * ../shared/reference/semantics.md §2 and never reads the IR.
+ *
+ * The query is parsed and semantically analysed by Microsoft's Kusto.Language (kusto.ts) against the
+ * table's schema (rows.ts `DEVICE_PROCESS_COLUMNS`); any Error diagnostic fails compilation with
+ * Kusto's message. The analysed syntax tree is then walked **once** into closures (each operator a
+ * step over a row, each expression a function of the row); `run` never looks at the tree again.
+ * Whatever the walk meets that is not implemented below (a tabular operator, function, operator,
+ * literal form or regex construct) raises `UnsupportedConstruct` naming it: the evaluator never guesses.
+ *
+ * Implemented:
+ * - statements: `let Name = <scalar expression>;` (tabular and function lets are refused), then one
+ *   tabular expression `Table | op | op …` whose source is the profile's table;
+ * - operators: `where`, `extend`, `project` (columns and `name = expr`), `order by` / `sort by`
+ *   (numeric, datetime and timespan keys; string keys are refused: Kusto's string collation is not
+ *   documented in §2);
+ * - scalar: literals (string, verbatim and adjacent strings, long/int, real, bool, datetime, timespan
+ *   short forms, typed nulls), `dynamic([...])` of literals, column and `let` references, `( )`,
+ *   `and` `or` `not()`, `==` `!=` `<` `<=` `>` `>=`, `+` `-` `*` `/` `%`, unary `-`/`+`, `=~` `!~`,
+ *   `contains` `startswith` `endswith` `has` (each with `_cs` and `!` forms), `has_any`, `has_all`,
+ *   `in` `!in` `in~` `!in~`, `matches regex`, and the functions `toint`, `iff`/`iif`, `case`,
+ *   `isempty`, `isnotempty`, `isnull`, `isnotnull`, `ipv4_is_private`, `ago`, `now`.
+ *
+ * The model (semantics.md §2.1–§2.7; the choices the rows leave open are marked):
+ * - Values: string → JS string (never null: a missing string cell reads `""`), int/long/real → number
+ *   or null, bool → boolean or null, datetime → Date or null, timespan → milliseconds or null,
+ *   dynamic → the JSON value or null.
+ * - Null (§2.1, K-null): binary operators are null-sticky, except `==` (null vs non-null → false) and
+ *   `!=` (→ true); null == null and null != null are null; `and` is false if either side is false,
+ *   `or` true if either is true, otherwise null if either is null; `not(null)` is null. `where`,
+ *   `iff` and `case` treat a null predicate as false. `in` on a null left side is false and `!in`
+ *   true [inferred from `==`/`!=`]. `toint(bool)` is 1/0/null; `toint` of a real truncates.
+ * - Case-insensitive operators (`=~`, `contains`, `startswith`, `endswith`, `has`, `in~`, …) compare
+ *   after invariant **simple** lower-casing of both sides (§2.7: "choose invariant lower-casing"):
+ *   JS `toLowerCase` without its two context/special mappings (U+0130 İ → `i`, Σ → σ). So Kelvin
+ *   sign U+212A matches `k`; the IR folds ASCII only (see kqlFold).
+ * - `has` family (§2.3): match iff some (case-folded) occurrence of the needle at i satisfies (needle
+ *   starts with a non-alphanumeric OR i = 0 OR the character before is non-alphanumeric) AND (needle
+ *   ends with a non-alphanumeric OR the occurrence ends the value OR the next character is
+ *   non-alphanumeric). For an all-alphanumeric needle this is the documented term rule; the rest is the
+ *   [inferred] boundary rule of §2.3. Alphanumeric = Unicode letter (L*) or decimal digit (Nd), i.e.
+ *   .NET `char.IsLetterOrDigit` [inferred: the docs say "alphanumeric", older revisions "ASCII
+ *   alphanumeric"]; `_` is a delimiter.
+ * - `matches regex` (§2.4): unanchored, case-sensitive; the Rust-regex pattern is translated to an
+ *   equivalent JS RegExp (`rustRegexToJs`) or refused.
+ * - `order by`: default desc; nulls last for desc and first for asc unless written (§2.6); NaN sorts
+ *   with null; ties keep input order [inferred: Kusto does not promise an order for ties].
+ * - `ago(t)` / `now()`: one instant per `run` (§2.6), from the evaluator's clock (`createKqlEvaluator`).
+ * - `ipv4_is_private` (K-fn): dotted-quad IPv4 with an optional `/prefix`; anything else (IPv6, "")
+ *   is null; a prefix is private when the whole network lies in 10/8, 172.16/12 or 192.168/16
+ *   [inferred: the doc shows only `10.1.2.3/24`].
+ * - Numbers are JS numbers: long arithmetic is exact up to 2^53 (literals beyond are refused);
+ *   integer division or modulo by zero and `toint` outside the int range raise UnsupportedConstruct
+ *   (their results are not in §2).
+ */
+/// <reference types="@kusto/language-service-next" />
+import type { CompiledQuery, QueryEvaluator, Row, TargetResult } from '../evaluation.js';
+import { UnsupportedConstruct } from '../evaluation.js';
+import type { EmittedFile } from '../types.js';
+import type { KqlProfile } from './profiles.js';
+import { analyseKql, kustoErrors, kustoGlobals, loadKusto } from './kusto.js';
+import { kqlRow, kqlTablesOf, type KqlColumns } from './rows.js';
+
+/** The query is not valid KQL for the schema (as opposed to valid KQL this evaluator does not implement). */
+export class KqlQueryError extends Error {
+  constructor(message: string) {
+    super(`kql: ${message}`);
+    this.name = 'KqlQueryError';
+  }
+}
+
+const unsupported = (what: string): never => {
+  throw new UnsupportedConstruct('kql', what);
+};
+
+// ---------------------------------------------------------------------------------------------
+// Case folding and string predicates
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const SPECIAL_LOWER = /[\u0130\u03a3]/g;
+
+/**
+ * Invariant simple lower-casing (semantics.md §2.7), used by every case-insensitive KQL operator:
+ * per code point, Unicode's simple lowercase mapping. JS `toLowerCase` applies the full mapping,
+ * which differs only for U+0130 (İ → "i̇", simple: "i") and the context-dependent final sigma
+ * (Σ → ς at the end of a word, simple: σ); both are mapped first.
+ */
+export function kqlFold(s: string): string {
+  if (!NON_ASCII.test(s)) return s.toLowerCase();
+  return s.replace(SPECIAL_LOWER, (ch) => (ch === '\u0130' ? 'i' : '\u03c3')).toLowerCase();
+}
+
+const ALNUM = /^[\p{L}\p{Nd}]$/u;
+
+function isAlnumCp(cp: number): boolean {
+  return cp < 0x80 ? (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) : ALNUM.test(String.fromCodePoint(cp));
+}
+
+/** The code point starting at UTF-16 index i is alphanumeric. */
+function alnumAt(s: string, i: number): boolean {
+  return isAlnumCp(s.codePointAt(i)!);
+}
+
+/** The code point ending at UTF-16 index i is alphanumeric. */
+function alnumBefore(s: string, i: number): boolean {
+  const lo = s.charCodeAt(i - 1);
+  if (lo >= 0xdc00 && lo <= 0xdfff && i >= 2) {
+    const hi = s.charCodeAt(i - 2);
+    if (hi >= 0xd800 && hi <= 0xdbff) return isAlnumCp(s.codePointAt(i - 2)!);
+  }
+  return isAlnumCp(lo);
+}
+
+/** The `has` test (§2.3: documented term rule + [inferred] boundary rule) for one needle. */
+export function hasTest(needle: string, caseSensitive: boolean): (value: string) => boolean {
+  if (needle === '') return unsupported('has with an empty string (its result is not documented)');
+  const n = caseSensitive ? needle : kqlFold(needle);
+  const startAlnum = alnumAt(n, 0);
+  const endAlnum = alnumBefore(n, n.length);
+  const len = n.length;
+  return (value) => {
+    const h = caseSensitive ? value : kqlFold(value);
+    let i = h.indexOf(n);
+    while (i >= 0) {
+      const end = i + len;
+      if ((!startAlnum || i === 0 || !alnumBefore(h, i)) && (!endAlnum || end === h.length || !alnumAt(h, end))) return true;
+      i = h.indexOf(n, i + 1);
+    }
+    return false;
+  };
+}
+
+/** `ipv4_is_private` (K-fn): 10/8, 172.16/12, 192.168/16; prefix notation accepted; not IPv4 → null. */
+export function ipv4IsPrivate(s: string): boolean | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(s);
+  if (!m) return null;
+  const parts = [m[1], m[2], m[3], m[4]].map(Number);
+  if (parts.some((p) => p > 255)) return null;
+  const prefix = m[5] === undefined ? 32 : Number(m[5]);
+  if (prefix > 32) return null;
+  const addr = ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+  const mask = (p: number) => (p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0);
+  const net = (addr & mask(prefix)) >>> 0;
+  // [inferred] a network is private when it lies wholly inside a private range
+  for (const [base, p] of [[0x0a000000, 8], [0xac100000, 12], [0xc0a80000, 16]] as const)
+    if (prefix >= p && ((net & mask(p)) >>> 0) === base) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rust regex → JS RegExp (semantics.md §2.4)
+
+/** Unicode `\w` as Rust defines it (UTS#18 Annex C): Alphabetic, marks, Nd, Pc, Join_Control. */
+const WORD = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}';
+const WORD_BOUNDARY = `(?:(?<=[${WORD}])(?![${WORD}])|(?<![${WORD}])(?=[${WORD}]))`;
+const NOT_WORD_BOUNDARY = `(?:(?<=[${WORD}])(?=[${WORD}])|(?<![${WORD}])(?![${WORD}]))`;
+const JS_SYNTAX = new Set(['^', '$', '\\', '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '/']);
+const JS_CLASS_SYNTAX = new Set(['\\', ']', '[', '^', '-']);
+
+function jsChar(cp: number, inClass: boolean): string {
+  const ch = String.fromCodePoint(cp);
+  if ((inClass ? JS_CLASS_SYNTAX : JS_SYNTAX).has(ch)) return `\\${ch}`;
+  if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0xd800 && cp <= 0xdfff)) return `\\u{${cp.toString(16)}}`;
+  return ch;
+}
+
+type Escape = { kind: 'char'; cp: number } | { kind: 'set'; js: string; inClass?: string } | { kind: 'assert'; js: string };
+
+const RUST_META = new Set(Array.from('\\.+*?()|[]{}^$#&-~'));
+const regexCache = new Map<string, RegExp>();
+
+/**
+ * Translates a Rust `regex`-crate pattern to a JS RegExp (flag `u`) with the same matches, or throws
+ * UnsupportedConstruct. Covers what src/ir/regex.ts `render('rust', …)` emits and a little more:
+ * literals and escaped metacharacters (`\\.+*?()|[]{}^$#&-~`), `.`, classes with ranges and
+ * negation, `(…)`, `(?:…)`, `(?P<name>…)`, alternation, greedy and lazy quantifiers `* + ? {n} {n,} {n,m}`, `^ $ \A \z`, `\t \n \r
+ * \f \v \a \xHH \x{…} \u… \U…`, Unicode-aware `\d \D \s \S \w \W \b \B` (as Rust defines them), and
+ * the flags `(?i) (?m) (?s)` at the very start. Refused: look-around and backreferences (Rust has
+ * none), nested classes and set operations (`[a-y&&xyz]`), Unicode property escapes, mid-pattern
+ * flags, more than 16 capturing groups (the K-re limit), and anything else.
+ */
+export function rustRegexToJs(pattern: string): RegExp {
+  const cached = regexCache.get(pattern);
+  if (cached) return cached;
+  const cs = Array.from(pattern);
+  let i = 0;
+  let captures = 0;
+  const flags = { i: false, m: false, s: false };
+  const fail = (what: string): never => unsupported(`the regex construct ${what} (in ${JSON.stringify(pattern)})`);
+  const invalid = (what: string): never => {
+    throw new KqlQueryError(`invalid regex ${JSON.stringify(pattern)}: ${what}`);
+  };
+
+  // Leading flag groups: (?i) (?m) (?s) and combinations.
+  for (;;) {
+    const m = /^\(\?([A-Za-z]+)\)/.exec(cs.slice(i, i + 12).join(''));
+    if (!m) break;
+    for (const f of m[1]!) {
+      if (f === 'i' || f === 'm' || f === 's') flags[f] = true;
+      else fail(`flag (?${f})`);
+    }
+    i += m[0].length;
+  }
+
+  const hex = (digits: string, what: string): number => {
+    if (!/^[0-9A-Fa-f]+$/.test(digits)) return invalid(`bad ${what}`);
+    const cp = parseInt(digits, 16);
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return invalid(`${what} is not a Unicode scalar value`);
+    return cp;
+  };
+
+  const readEscape = (inClass: boolean): Escape => {
+    const n = cs[i + 1];
+    if (n === undefined) return invalid('ends with a lone backslash');
+    i += 2;
+    switch (n) {
+      case 'd':
+        return { kind: 'set', js: '\\p{Nd}' };
+      case 'D':
+        return { kind: 'set', js: '\\P{Nd}' };
+      case 's':
+        return { kind: 'set', js: '\\p{White_Space}' };
+      case 'S':
+        return { kind: 'set', js: '\\P{White_Space}' };
+      case 'w':
+        return { kind: 'set', js: `[${WORD}]`, inClass: WORD };
+      case 'W':
+        return inClass ? fail('\\W inside a class') : { kind: 'set', js: `[^${WORD}]` };
+      case 'b':
+        return inClass ? fail('\\b inside a class') : { kind: 'assert', js: WORD_BOUNDARY };
+      case 'B':
+        return inClass ? fail('\\B inside a class') : { kind: 'assert', js: NOT_WORD_BOUNDARY };
+      case 'A':
+        return inClass ? fail('\\A inside a class') : { kind: 'assert', js: flags.m ? '(?<![\\s\\S])' : '^' };
+      case 'z':
+        return inClass ? fail('\\z inside a class') : { kind: 'assert', js: flags.m ? '(?![\\s\\S])' : '$' };
+      case 't':
+        return { kind: 'char', cp: 9 };
+      case 'n':
+        return { kind: 'char', cp: 10 };
+      case 'r':
+        return { kind: 'char', cp: 13 };
+      case 'f':
+        return { kind: 'char', cp: 12 };
+      case 'v':
+        return { kind: 'char', cp: 11 };
+      case 'a':
+        return { kind: 'char', cp: 7 };
+      case 'x':
+      case 'u':
+      case 'U': {
+        if (cs[i] === '{') {
+          const close = cs.indexOf('}', i);
+          if (close < 0) return invalid(`unclosed \\${n}{`);
+          const cp = hex(cs.slice(i + 1, close).join(''), `\\${n}{…}`);
+          i = close + 1;
+          return { kind: 'char', cp };
+        }
+        const width = n === 'x' ? 2 : n === 'u' ? 4 : 8;
+        const cp = hex(cs.slice(i, i + width).join(''), `\\${n}`);
+        if (cs.slice(i, i + width).length !== width) return invalid(`\\${n} needs ${width} hex digits`);
+        i += width;
+        return { kind: 'char', cp };
+      }
+      default:
+        // Escaped metacharacters. Newer regex-syntax versions (0.7.2+) accept an escape before any
+        // ASCII punctuation, older ones only these; which version Kusto runs is not documented.
+        if (RUST_META.has(n)) return { kind: 'char', cp: n.codePointAt(0)! };
+        return fail(`\\${n}`);
+    }
+  };
+
+  const readClass = (): string => {
+    // at '['
+    const start = i;
+    i++;
+    let negated = false;
+    if (cs[i] === '^') {
+      negated = true;
+      i++;
+    }
+    let body = '';
+    let first = true;
+    for (;;) {
+      const c = cs[i];
+      if (c === undefined) return invalid(`unclosed class at ${start}`);
+      if (c === ']' && !first) {
+        i++;
+        break;
+      }
+      if (c === '[') return fail('[ inside a class (nested class or POSIX class)');
+      if ((c === '&' || c === '~' || c === '-') && cs[i + 1] === c) return fail(`${c}${c} inside a class (class set operation)`);
+      let lo: number;
+      if (c === '\\') {
+        const e = readEscape(true);
+        if (e.kind === 'assert') return fail('an assertion inside a class');
+        if (e.kind === 'set') {
+          if (cs[i] === '-' && cs[i + 1] !== ']') return invalid('a class range starts with a class');
+          body += e.inClass ?? e.js;
+          first = false;
+          continue;
+        }
+        lo = e.cp;
+      } else {
+        lo = c.codePointAt(0)!;
+        i++;
+      }
+      let hi = lo;
+      if (cs[i] === '-' && cs[i + 1] === '-') return fail('-- inside a class (class set operation)');
+      if (cs[i] === '-' && cs[i + 1] !== ']' && cs[i + 1] !== undefined) {
+        i++;
+        const d = cs[i]!;
+        if (d === '[') return fail('[ inside a class (nested class or POSIX class)');
+        if (d === '\\') {
+          const e = readEscape(true);
+          if (e.kind !== 'char') return invalid('a class range ends with a class or an assertion');
+          hi = e.cp;
+        } else {
+          hi = d.codePointAt(0)!;
+          i++;
+        }
+        if (hi < lo) return invalid('a class range is reversed');
+      }
+      body += lo === hi ? jsChar(lo, true) : `${jsChar(lo, true)}-${jsChar(hi, true)}`;
+      first = false;
+    }
+    return `[${negated ? '^' : ''}${body}]`;
+  };
+
+  const readSequence = (depth: number): string => {
+    let out = '';
+    // 'atom': the last item can be repeated; 'none': nothing to repeat; 'repeated': already quantified.
+    let last: 'atom' | 'none' | 'repeated' | 'assert' = 'none';
+    for (;;) {
+      const c = cs[i];
+      if (c === undefined) {
+        if (depth > 0) return invalid('unclosed group');
+        return out;
+      }
+      if (c === ')') {
+        if (depth === 0) return invalid('unopened )');
+        return out;
+      }
+      if (c === '|') {
+        out += '|';
+        i++;
+        last = 'none';
+        continue;
+      }
+      if (c === '*' || c === '+' || c === '?' || c === '{') {
+        let q = c;
+        let j = i + 1;
+        if (c === '{') {
+          const m = /^\{(\d+)(,(\d*))?\}/.exec(cs.slice(i, i + 24).join(''));
+          if (!m) return invalid('{ that is not a repetition {n}, {n,} or {n,m}');
+          if (m[3] !== undefined && m[3] !== '' && Number(m[3]) < Number(m[1])) return invalid(`reversed repetition ${m[0]}`);
+          q = m[0];
+          j = i + m[0].length;
+        }
+        if (last === 'none') return invalid(`repetition ${q} with nothing to repeat`);
+        if (last === 'assert') return fail(`a repeated assertion (${q})`);
+        if (last === 'repeated') return fail(`a repeated repetition (${q})`);
+        if (cs[j] === '?') {
+          q += '?';
+          j++;
+        }
+        out += q;
+        i = j;
+        last = 'repeated';
+        continue;
+      }
+      if (c === '(') {
+        let head = '(?:';
+        const rest = cs.slice(i, i + 4).join('');
+        if (rest.startsWith('(?:')) i += 3;
+        else if (rest.startsWith('(?P<')) {
+          // (?<name>…) needs regex 1.9+; only (?P<name>…) is accepted by every version.
+          const m = /^\(\?P<([A-Za-z_][A-Za-z0-9_.[\]]*)>/.exec(cs.slice(i, i + 80).join(''));
+          if (!m) return invalid('bad group name');
+          i += m[0].length;
+          captures++;
+        } else if (rest.startsWith('(?')) {
+          const what = /^\(\?[=!]/.test(rest) || /^\(\?<[=!]/.test(rest)
+            ? 'look-around'
+            : rest.startsWith('(?<')
+              ? 'a (?<name>…) group (Rust regex 1.9+; write (?P<name>…))'
+              : 'a flag group after the start';
+          return fail(`${what} ${rest}`);
+        } else {
+          i += 1;
+          captures++;
+          head = '(?:';
+        }
+        const inner = readSequence(depth + 1);
+        if (cs[i] !== ')') return invalid('unclosed group');
+        i++;
+        out += `${head}${inner})`;
+        last = 'atom';
+        continue;
+      }
+      if (c === '[') {
+        out += readClass();
+        last = 'atom';
+        continue;
+      }
+      if (c === '.') {
+        out += flags.s ? '[\\s\\S]' : '[^\\n]';
+        i++;
+        last = 'atom';
+        continue;
+      }
+      if (c === '^') {
+        out += flags.m ? '(?<![^\\n])' : '^';
+        i++;
+        last = 'assert';
+        continue;
+      }
+      if (c === '$') {
+        out += flags.m ? '(?![^\\n])' : '$';
+        i++;
+        last = 'assert';
+        continue;
+      }
+      if (c === '\\') {
+        const e = readEscape(false);
+        if (e.kind === 'char') {
+          out += jsChar(e.cp, false);
+          last = 'atom';
+        } else if (e.kind === 'set') {
+          out += e.js;
+          last = 'atom';
+        } else {
+          out += e.js;
+          last = 'assert';
+        }
+        continue;
+      }
+      if (c === ']' || c === '}') return fail(`an unescaped ${c} outside a class`);
+      out += jsChar(c.codePointAt(0)!, false);
+      i++;
+      last = 'atom';
+    }
+  };
+
+  const body = readSequence(0);
+  if (captures > 16) fail(`${captures} capturing groups (KQL allows 16)`);
+  let re: RegExp;
+  try {
+    re = new RegExp(body, `u${flags.i ? 'i' : ''}`);
+  } catch (e) {
+    throw new Error(`internal: regex ${JSON.stringify(pattern)} translated to an invalid JS regex /${body}/: ${(e as Error).message}`);
+  }
+  regexCache.set(pattern, re);
+  return re;
+}
+
+const HAS_SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * `matches regex` for a Rust pattern: true when the value contains a match (unanchored, §2.2).
+ *
+ * V8 (Node 20) tries a `u`-flag regex at positions *inside* a surrogate pair as well (the spec
+ * advances by code point), where a zero-width match (e.g. `\B`, or `^$` in multi-line mode) can
+ * hold although it holds at no code point boundary. Consuming atoms never match there, so a match
+ * found at such a position is skipped and the search goes on from the next boundary.
+ */
+export function rustRegexTester(pattern: string): (value: string) => boolean {
+  const re = rustRegexToJs(pattern);
+  const scan = new RegExp(re.source, `${re.flags}g`);
+  return (value) => {
+    if (!HAS_SURROGATE.test(value)) return re.test(value);
+    scan.lastIndex = 0;
+    for (;;) {
+      const m = scan.exec(value);
+      if (!m) return false;
+      const i = m.index;
+      const inPair = i > 0 && (value.charCodeAt(i - 1) & 0xfc00) === 0xd800 && (value.charCodeAt(i) & 0xfc00) === 0xdc00;
+      if (!inPair) return true;
+      scan.lastIndex = i + 1;
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compiled form
+
+/** A row in flight: index 0 the input row, then one slot per column an `extend`/`project` computes. */
+type Ctx = unknown[];
+type Fn = (c: Ctx) => unknown;
+
+/** A compiled scalar expression: its function, its Kusto type name, and its value when constant. */
+interface C {
+  readonly f: Fn;
+  readonly t: string;
+  readonly k?: { readonly v: unknown };
+}
+
+interface Column {
+  readonly read: Fn;
+  readonly t: string;
+}
+
+/** The columns visible after an operator, in output order. */
+type Scope = Map<string, Column>;
+
+type Step = (c: Ctx) => boolean;
+type Block = { readonly kind: 'stream'; readonly steps: Step[] } | { readonly kind: 'sort'; readonly keys: readonly SortKey[] };
+
+interface SortKey {
+  readonly f: Fn;
+  readonly desc: boolean;
+  readonly nullsFirst: boolean;
+}
+
+const NUMERIC = new Set(['int', 'long', 'real']);
+const EMPTY_CTX: Ctx = [];
+
+function konst(v: unknown, t: string): C {
+  return { f: () => v, t, k: { v } };
+}
+
+/** Constant-fold `c` when every operand is constant (and the closure reads nothing else). */
+function folded(c: C, operands: readonly C[]): C {
+  if (operands.every((o) => o.k)) return { f: c.f, t: c.t, k: { v: c.f(EMPTY_CTX) } };
+  return c;
+}
+
+function badCell(column: string, type: string, v: unknown): never {
+  throw new TypeError(`kql: row column ${column} holds ${v instanceof Object ? v.constructor.name : typeof v}, not a ${type} value`);
+}
+
+/**
+ * Reads a table column from the input row (a missing string cell is "", any other missing cell
+ * null), once per row: the coerced value is kept in the row's `slot` (never `undefined` once read).
+ */
+function columnReader(name: string, t: string, slot: number): Fn {
+  let coerce: (v: unknown) => unknown;
+  switch (t) {
+    case 'string':
+      coerce = (v) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : badCell(name, t, v));
+      break;
+    case 'int':
+    case 'long':
+    case 'real':
+    case 'timespan':
+      coerce = (v) => (typeof v === 'number' ? v : v === undefined || v === null ? null : badCell(name, t, v));
+      break;
+    case 'bool':
+      coerce = (v) => (typeof v === 'boolean' ? v : v === undefined || v === null ? null : badCell(name, t, v));
+      break;
+    case 'datetime':
+      coerce = (v) => (v instanceof Date ? (Number.isNaN(v.getTime()) ? null : v) : v === undefined || v === null ? null : badCell(name, t, v));
+      break;
+    case 'dynamic':
+      coerce = (v) => (v === undefined ? null : v);
+      break;
+    default:
+      return unsupported(`a column of type ${t} (${name})`);
+  }
+  return (c) => {
+    const cached = c[slot];
+    if (cached !== undefined) return cached;
+    const v = coerce((c[0] as Row)[name]);
+    c[slot] = v;
+    return v;
+  };
+}
+
+/** A comparable number for a datetime (ms), a timespan (ms) or a number; null stays null. */
+function num(v: unknown): number | null {
+  return v === null ? null : v instanceof Date ? v.getTime() : (v as number);
+}
+
+const TIMESPAN_UNITS: Readonly<Record<string, number>> = {
+  d: 86_400_000, day: 86_400_000, days: 86_400_000,
+  h: 3_600_000, hr: 3_600_000, hrs: 3_600_000, hour: 3_600_000, hours: 3_600_000,
+  m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000,
+  s: 1000, sec: 1000, second: 1000, seconds: 1000,
+  ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1,
+};
+
+// ---------------------------------------------------------------------------------------------
+// The tree walk
+
+type Node = Kusto.Language.Syntax.SyntaxNode;
+type Expr = Kusto.Language.Syntax.Expression;
+
+let kindNames: Map<number, string> | undefined;
+
+function kindOf(node: Node | null | undefined): string {
+  if (!node) return '(missing)';
+  if (!kindNames) {
+    kindNames = new Map();
+    for (const [name, value] of Object.entries(Kusto.Language.Syntax.SyntaxKind)) if (typeof value === 'number') kindNames.set(value, name);
+  }
+  return kindNames.get(node.Kind as unknown as number) ?? String(node.Kind);
+}
+
+/** The child elements of a separated list (`a, b, c`), in order. */
+function separated<T>(list: Kusto.Language.Syntax.SyntaxList$1<Kusto.Language.Syntax.SeparatedElement$1<T>> | null): T[] {
+  const out: T[] = [];
+  if (!list) return out;
+  for (let i = 0; i < list.ChildCount; i++) {
+    const el = list.GetChild(i) as Kusto.Language.Syntax.SeparatedElement | null;
+    if (el?.Element) out.push(el.Element as unknown as T);
+  }
+  return out;
+}
+
+function unbox(v: unknown): unknown {
+  return v !== null && typeof v === 'object' && '$boxed' in v ? (v as unknown as { v: unknown }).v : v;
+}
+
+interface Clock {
+  now: number;
+}
+
+class QueryCompiler {
+  private slots = 0;
+  private readonly lets = new Map<string, C>();
+  readonly signals = new Map<string, string>();
+
+  constructor(
+    private readonly text: string,
+    private readonly tables: ReadonlyMap<string, KqlColumns>,
+    private readonly clock: Clock,
+  ) {}
+
+  get slotCount(): number {
+    return this.slots;
+  }
+
+  textOf(node: Node): string {
+    return this.text.slice(node.TextStart, node.TextStart + node.Width);
+  }
+
+  private firstToken(node: Node): string {
+    return node.GetFirstToken()?.Text ?? kindOf(node);
+  }
+
+  // ----- statements and tabular operators
+
+  compileBlock(root: Node): { blocks: Block[]; scope: Scope } {
+    const { QueryBlock } = Kusto.Language.Syntax;
+    if (!(root instanceof QueryBlock)) return unsupported(`a ${kindOf(root)} (not a query)`);
+    if (root.Directives && root.Directives.ChildCount > 0) unsupported('query directives');
+    let query: { blocks: Block[]; scope: Scope } | undefined;
+    for (const stmt of separated<Kusto.Language.Syntax.Statement>(root.Statements)) {
+      if (stmt instanceof Kusto.Language.Syntax.LetStatement) {
+        if (query) unsupported('a let statement after the query');
+        this.compileLet(stmt);
+      } else if (stmt instanceof Kusto.Language.Syntax.ExpressionStatement) {
+        if (query) unsupported('more than one tabular expression statement');
+        query = this.compilePipeline(stmt.Expression!);
+      } else unsupported(`the ${this.firstToken(stmt)} statement`);
+    }
+    if (!query) return unsupported('a query without a tabular expression');
+    return query;
+  }
+
+  private compileLet(stmt: Kusto.Language.Syntax.LetStatement): void {
+    const name = stmt.Name?.SimpleName ?? '';
+    const expr = stmt.Expression;
+    if (!expr) return unsupported(`let ${name} without a value`);
+    if (kindOf(expr) === 'FunctionDeclaration') return unsupported(`a function let (${name})`);
+    if (expr.ResultType instanceof Kusto.Language.Symbols.TableSymbol) return unsupported(`a tabular let (${name})`);
+    this.lets.set(name, this.expr(expr, new Map()));
+  }
+
+  private compilePipeline(expr: Expr): { blocks: Block[]; scope: Scope } {
+    const ops: Kusto.Language.Syntax.QueryOperator[] = [];
+    let source: Expr = expr;
+    while (source instanceof Kusto.Language.Syntax.PipeExpression) {
+      ops.unshift(source.Operator!);
+      source = source.Expression!;
+    }
+    if (!(source instanceof Kusto.Language.Syntax.NameReference) || !(source.ReferencedSymbol instanceof Kusto.Language.Symbols.TableSymbol))
+      return unsupported(`a query that starts with ${this.firstToken(source)} (only a table name is implemented)`);
+    const table = source.SimpleName ?? '';
+    const columns = this.tables.get(table);
+    if (!columns) return unsupported(`the table ${table}`);
+    // A table column gets its row slot when the query first reads it.
+    const readers = new Map<string, Fn>();
+    const reader = (name: string, t: string): Fn => {
+      let r = readers.get(name);
+      if (!r) readers.set(name, (r = columnReader(name, t, ++this.slots)));
+      return r;
+    };
+    let scope: Scope = new Map(columns.map(([name, t]) => [name, { t, get read() { return reader(name, t); } }]));
+    const blocks: Block[] = [];
+    let steps: Step[] = [];
+    const stream = () => {
+      if (steps.length || blocks.length === 0) blocks.push({ kind: 'stream', steps });
+      steps = [];
+    };
+    for (const op of ops) {
+      const S = Kusto.Language.Syntax;
+      if (op instanceof S.FilterOperator) {
+        if (op.Parameters && op.Parameters.ChildCount > 0) unsupported('where with parameters');
+        const p = this.expr(op.Condition!, scope);
+        if (p.t !== 'bool') unsupported(`where on a ${p.t} expression`);
+        const f = p.f;
+        steps.push((c) => f(c) === true);
+      } else if (op instanceof S.ExtendOperator) {
+        const assigned: [string, Column][] = [];
+        const sets: { slot: number; f: Fn }[] = [];
+        for (const e of separated<Expr>(op.Expressions)) {
+          if (!(e instanceof S.SimpleNamedExpression)) return unsupported(`extend of an unnamed or compound expression (${this.textOf(e)})`);
+          const name = e.Name?.SimpleName ?? '';
+          const value = this.expr(e.Expression!, scope);
+          const slot = ++this.slots;
+          sets.push({ slot, f: value.f });
+          assigned.push([name, { read: (c) => c[slot], t: value.t }]);
+          if (name.startsWith('sig_') && !this.signals.has(name.slice(4))) this.signals.set(name.slice(4), this.textOf(e.Expression!));
+        }
+        steps.push(assignStep(sets));
+        const next: Scope = new Map(scope);
+        for (const [name, col] of assigned) next.set(name, col); // an existing column keeps its position
+        scope = next;
+      } else if (op instanceof S.ProjectOperator) {
+        const next: Scope = new Map();
+        const sets: { slot: number; f: Fn }[] = [];
+        for (const e of separated<Expr>(op.Expressions)) {
+          if (e instanceof S.NameReference && e.ReferencedSymbol instanceof Kusto.Language.Symbols.ColumnSymbol) {
+            const name = e.SimpleName ?? '';
+            const col = scope.get(name);
+            if (!col) return unsupported(`project of an unknown column ${name}`);
+            next.set(name, col);
+          } else if (e instanceof S.SimpleNamedExpression) {
+            const name = e.Name?.SimpleName ?? '';
+            const value = this.expr(e.Expression!, scope);
+            const slot = ++this.slots;
+            sets.push({ slot, f: value.f });
+            next.set(name, { read: (c) => c[slot], t: value.t });
+          } else return unsupported(`project of ${this.textOf(e)}`);
+        }
+        if (sets.length) steps.push(assignStep(sets));
+        scope = next;
+      } else if (op instanceof S.SortOperator) {
+        if (op.Parameters && op.Parameters.ChildCount > 0) unsupported(`${this.firstToken(op)} with parameters`);
+        const keys: SortKey[] = [];
+        for (const e of separated<Expr>(op.Expressions)) {
+          let inner: Expr = e;
+          let desc = true;
+          let nulls: string | undefined;
+          if (e instanceof S.OrderedExpression) {
+            inner = e.Expression!;
+            const dir = e.Ordering?.AscOrDescKeyword?.Text;
+            if (dir) desc = dir === 'desc';
+            nulls = e.Ordering?.NullsClause?.FirstOrLastKeyword?.Text ?? undefined;
+          }
+          const key = this.expr(inner, scope);
+          if (!NUMERIC.has(key.t) && key.t !== 'datetime' && key.t !== 'timespan')
+            unsupported(`sorting by a ${key.t} expression (${this.textOf(inner)}): the order is not documented in semantics.md §2.6`);
+          const nullsFirst = nulls === undefined ? !desc : nulls === 'first';
+          keys.push({ f: key.f, desc, nullsFirst });
+        }
+        stream();
+        blocks.push({ kind: 'sort', keys });
+      } else return unsupported(`the ${this.firstToken(op)} operator`);
+    }
+    stream();
+    return { blocks, scope };
+  }
+
+  // ----- scalar expressions
+
+  expr(node: Expr, scope: Scope): C {
+    const S = Kusto.Language.Syntax;
+    if (node instanceof S.ParenthesizedExpression) return this.expr(node.Expression!, scope);
+    if (node instanceof S.LiteralExpression || node instanceof S.CompoundStringLiteralExpression) return this.literal(node);
+    if (node instanceof S.DynamicExpression) return konst(this.dynamicValue(node.Expression!), 'dynamic');
+    if (node instanceof S.NameReference) return this.name(node, scope);
+    if (node instanceof S.BinaryExpression) return this.binary(node, scope);
+    if (node instanceof S.PrefixUnaryExpression) return this.unary(node, scope);
+    if (node instanceof S.InExpression) return this.inExpr(node, scope);
+    if (node instanceof S.HasAnyExpression) return this.hasAnyAll(node, scope, 'has_any');
+    if (node instanceof S.HasAllExpression) return this.hasAnyAll(node, scope, 'has_all');
+    if (node instanceof S.FunctionCallExpression) return this.call(node, scope);
+    const op = (node as { Operator?: Kusto.Language.Syntax.SyntaxToken | null }).Operator?.Text;
+    return unsupported(op ? `the operator ${op}` : `the expression ${this.textOf(node)} (${kindOf(node)})`);
+  }
+
+  private typeOf(node: Expr): string {
+    return node.ResultType?.Name ?? 'unknown';
+  }
+
+  private literal(node: Expr): C {
+    const kind = kindOf(node);
+    const t = this.typeOf(node);
+    const text = this.textOf(node).trim();
+    const isNull = /^[a-z]+\(\s*null\s*\)$/.test(text);
+    switch (kind) {
+      case 'StringLiteralExpression':
+      case 'CompoundStringLiteralExpression': {
+        const v: unknown = node.LiteralValue;
+        if (typeof v !== 'string') return unsupported(`the string literal ${text}`);
+        return konst(v, 'string');
+      }
+      case 'BooleanLiteralExpression': {
+        if (isNull) return konst(null, 'bool');
+        const v = unbox(node.LiteralValue);
+        if (typeof v !== 'boolean') return unsupported(`the bool literal ${text}`);
+        return konst(v, 'bool');
+      }
+      case 'LongLiteralExpression':
+      case 'IntLiteralExpression': {
+        const type = kind === 'IntLiteralExpression' ? 'int' : 'long';
+        if (isNull) return konst(null, type);
+        const m = /^(?:(?:long|int)\(\s*)?(?:([+-]?\d+)|0[xX]([0-9A-Fa-f]+))(?:\s*\))?$/.exec(text);
+        if (!m) return unsupported(`the ${type} literal ${text}`);
+        const v = m[1] !== undefined ? Number(m[1]) : parseInt(m[2]!, 16);
+        if (!Number.isSafeInteger(v)) return unsupported(`the ${type} literal ${text} (beyond ±2^53)`);
+        return konst(v, type);
+      }
+      case 'RealLiteralExpression': {
+        if (isNull) return konst(null, 'real');
+        const v = unbox(node.LiteralValue);
+        if (typeof v !== 'number' || !/^(?:(?:real|double)\(\s*)?[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:\s*\))?$/.test(text))
+          return unsupported(`the real literal ${text}`);
+        return konst(v, 'real');
+      }
+      case 'DateTimeLiteralExpression': {
+        if (isNull) return konst(null, 'datetime');
+        const m = /^datetime\(\s*(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?)(\.\d{1,7})?)?Z?\s*\)$/.exec(text);
+        if (!m) return unsupported(`the datetime literal ${text}`);
+        const ms = Date.parse(`${m[1]}T${m[2] ?? '00:00'}${m[2] && m[2].length === 5 ? ':00' : ''}${m[3] ? m[3].slice(0, 4).padEnd(4, '0') : ''}Z`);
+        if (Number.isNaN(ms)) return unsupported(`the datetime literal ${text}`);
+        return konst(new Date(ms), 'datetime');
+      }
+      case 'TimespanLiteralExpression': {
+        if (isNull) return konst(null, 'timespan');
+        const m = /^(\d+(?:\.\d+)?)([a-z]+)$/.exec(text);
+        const unit = m ? TIMESPAN_UNITS[m[2]!] : undefined;
+        if (!m || unit === undefined) return unsupported(`the timespan literal ${text}`);
+        return konst(Number(m[1]) * unit, 'timespan');
+      }
+      case 'NullLiteralExpression':
+        return konst(null, t);
+      default:
+        return unsupported(`the literal ${text} (${kind})`);
+    }
+  }
+
+  /** The value of a `dynamic(...)` body: literals and arrays of them. */
+  private dynamicValue(node: Expr): unknown {
+    const S = Kusto.Language.Syntax;
+    if (node instanceof S.JsonArrayExpression) return separated<Expr>(node.Values).map((e) => this.dynamicValue(e));
+    if (node instanceof S.JsonObjectExpression) return unsupported(`a dynamic property bag (${this.textOf(node)})`);
+    const c = this.expr(node, new Map());
+    if (!c.k) return unsupported(`a non-literal in dynamic() (${this.textOf(node)})`);
+    return c.k.v;
+  }
+
+  private name(node: Kusto.Language.Syntax.NameReference, scope: Scope): C {
+    const sym = node.ReferencedSymbol;
+    const name = node.SimpleName ?? '';
+    const Sym = Kusto.Language.Symbols;
+    if (sym instanceof Sym.ColumnSymbol) {
+      const col = scope.get(name);
+      if (!col) return unsupported(`the column ${name} here`);
+      return { f: col.read, t: col.t };
+    }
+    if (sym instanceof Sym.VariableSymbol) {
+      const v = this.lets.get(name);
+      if (!v) return unsupported(`the name ${name}`);
+      return v;
+    }
+    return unsupported(`the name ${name} (${sym ? kindOfSymbol(sym) : 'unresolved'})`);
+  }
+
+  private unary(node: Kusto.Language.Syntax.PrefixUnaryExpression, scope: Scope): C {
+    const op = node.Operator?.Text ?? '';
+    const a = this.expr(node.Expression!, scope);
+    if (!NUMERIC.has(a.t) && a.t !== 'timespan') return unsupported(`unary ${op} on ${a.t}`);
+    const f = a.f;
+    if (op === '-') return folded({ f: (c) => { const v = f(c) as number | null; return v === null ? null : -v; }, t: a.t }, [a]);
+    if (op === '+') return a;
+    return unsupported(`the unary operator ${op}`);
+  }
+
+  private binary(node: Kusto.Language.Syntax.BinaryExpression, scope: Scope): C {
+    const op = (node.Operator?.Text ?? '').replace(/\s+/g, ' ');
+    const resultType = this.typeOf(node);
+    switch (op) {
+      case 'and':
+      case 'or': {
+        const l = this.expr(node.Left!, scope);
+        const r = this.expr(node.Right!, scope);
+        if (l.t !== 'bool' || r.t !== 'bool') return unsupported(`${op} on ${l.t} and ${r.t}`);
+        const lf = l.f;
+        const rf = r.f;
+        const f: Fn =
+          op === 'and'
+            ? (c) => {
+                const a = lf(c);
+                if (a === false) return false;
+                const b = rf(c);
+                if (b === false) return false;
+                return a === null || b === null ? null : true;
+              }
+            : (c) => {
+                const a = lf(c);
+                if (a === true) return true;
+                const b = rf(c);
+                if (b === true) return true;
+                return a === null || b === null ? null : false;
+              };
+        return folded({ f, t: 'bool' }, [l, r]);
+      }
+      case '==':
+      case '!=':
+        return this.equality(op, node, scope);
+      case '<':
+      case '<=':
+      case '>':
+      case '>=': {
+        const l = this.expr(node.Left!, scope);
+        const r = this.expr(node.Right!, scope);
+        const ordered = (t: string) => NUMERIC.has(t) || t === 'datetime' || t === 'timespan';
+        if (!ordered(l.t) || !ordered(r.t) || (NUMERIC.has(l.t) !== NUMERIC.has(r.t)) || (!NUMERIC.has(l.t) && l.t !== r.t))
+          return unsupported(`${op} on ${l.t} and ${r.t}`);
+        const lf = l.f;
+        const rf = r.f;
+        if (NUMERIC.has(l.t) && r.k && typeof r.k.v === 'number') {
+          // The common `risk_score >= 2`: a number against a constant.
+          const k = r.k.v;
+          const f: Fn =
+            op === '<' ? (c) => { const a = lf(c) as number | null; return a === null ? null : a < k; }
+            : op === '<=' ? (c) => { const a = lf(c) as number | null; return a === null ? null : a <= k; }
+            : op === '>' ? (c) => { const a = lf(c) as number | null; return a === null ? null : a > k; }
+            : (c) => { const a = lf(c) as number | null; return a === null ? null : a >= k; };
+          return folded({ f, t: 'bool' }, [l, r]);
+        }
+        const cmp = { '<': (a: number, b: number) => a < b, '<=': (a: number, b: number) => a <= b, '>': (a: number, b: number) => a > b, '>=': (a: number, b: number) => a >= b }[op];
+        return folded({ f: (c) => { const a = num(lf(c)); const b = num(rf(c)); return a === null || b === null ? null : cmp(a, b); }, t: 'bool' }, [l, r]);
+      }
+      case '+':
+      case '-':
+      case '*':
+      case '/':
+      case '%':
+        return this.arithmetic(op, node, scope, resultType);
+      case '=~':
+      case '!~': {
+        const l = this.stringOperand(node.Left!, scope, op);
+        const r = this.stringOperand(node.Right!, scope, op);
+        const neg = op === '!~';
+        const lf = l.f;
+        if (r.k) {
+          const n = kqlFold(r.k.v as string);
+          return folded({ f: (c) => (kqlFold(lf(c) as string) === n) !== neg, t: 'bool' }, [l, r]);
+        }
+        const rf = r.f;
+        return { f: (c) => (kqlFold(lf(c) as string) === kqlFold(rf(c) as string)) !== neg, t: 'bool' };
+      }
+      case 'matches regex': {
+        const l = this.stringOperand(node.Left!, scope, op);
+        const r = this.stringOperand(node.Right!, scope, op);
+        if (!r.k) return unsupported('matches regex with a non-constant pattern');
+        const test = rustRegexTester(r.k.v as string);
+        const lf = l.f;
+        return folded({ f: (c) => test(lf(c) as string), t: 'bool' }, [l]);
+      }
+      default: {
+        const m = /^(!?)(contains|startswith|endswith|has)(_cs)?$/.exec(op);
+        if (!m) return unsupported(`the operator ${op}`);
+        const l = this.stringOperand(node.Left!, scope, op);
+        const r = this.stringOperand(node.Right!, scope, op);
+        if (!r.k) return unsupported(`${op} with a non-constant right-hand side`);
+        const neg = m[1] === '!';
+        const cs = m[3] === '_cs';
+        const needle = r.k.v as string;
+        if (needle === '') return unsupported(`${op} "" (its result is not documented)`);
+        const lf = l.f;
+        let test: (s: string) => boolean;
+        if (m[2] === 'has') test = hasTest(needle, cs);
+        else {
+          const n = cs ? needle : kqlFold(needle);
+          const fold = cs ? (s: string) => s : kqlFold;
+          test =
+            m[2] === 'contains' ? (s) => fold(s).includes(n) : m[2] === 'startswith' ? (s) => fold(s).startsWith(n) : (s) => fold(s).endsWith(n);
+        }
+        return folded({ f: neg ? (c) => !test(lf(c) as string) : (c) => test(lf(c) as string), t: 'bool' }, [l]);
+      }
+    }
+  }
+
+  private stringOperand(node: Expr, scope: Scope, op: string): C {
+    const c = this.expr(node, scope);
+    if (c.t !== 'string') return unsupported(`${op} on a ${c.t} operand (${this.textOf(node)})`);
+    return c;
+  }
+
+  private equality(op: '==' | '!=', node: Kusto.Language.Syntax.BinaryExpression, scope: Scope): C {
+    const l = this.expr(node.Left!, scope);
+    const r = this.expr(node.Right!, scope);
+    const neg = op === '!=';
+    const lf = l.f;
+    const rf = r.f;
+    if (l.t === 'string' && r.t === 'string') {
+      if (r.k) {
+        const k = r.k.v;
+        return folded({ f: neg ? (c) => lf(c) !== k : (c) => lf(c) === k, t: 'bool' }, [l, r]);
+      }
+      return folded({ f: neg ? (c) => lf(c) !== rf(c) : (c) => lf(c) === rf(c), t: 'bool' }, [l, r]);
+    }
+    const comparable =
+      (NUMERIC.has(l.t) && NUMERIC.has(r.t)) || (l.t === r.t && (l.t === 'bool' || l.t === 'datetime' || l.t === 'timespan'));
+    if (!comparable) return unsupported(`${op} on ${l.t} and ${r.t}`);
+    // K-null: null == null → null, null == x → false; null != null → null, null != x → true.
+    if (NUMERIC.has(l.t) && r.k && typeof r.k.v === 'number') {
+      // The common `sig_x == 1`: a number against a non-null constant.
+      const k = r.k.v;
+      return folded({ f: (c) => { const a = lf(c); return a === null ? neg : (a === k) !== neg; }, t: 'bool' }, [l, r]);
+    }
+    const f: Fn = (c) => {
+      const a = lf(c);
+      const b = rf(c);
+      if (a === null || b === null) return a === null && b === null ? null : neg;
+      return (num(a as number | Date) === num(b as number | Date)) !== neg;
+    };
+    return folded({ f, t: 'bool' }, [l, r]);
+  }
+
+  private arithmetic(op: string, node: Kusto.Language.Syntax.BinaryExpression, scope: Scope, resultType: string): C {
+    const l = this.expr(node.Left!, scope);
+    const r = this.expr(node.Right!, scope);
+    const lf = l.f;
+    const rf = r.f;
+    const sticky = (g: (a: number, b: number) => unknown): Fn => (c) => {
+      const a = num(lf(c));
+      if (a === null) return null;
+      const b = num(rf(c));
+      return b === null ? null : g(a, b);
+    };
+    let f: Fn | undefined;
+    if (NUMERIC.has(l.t) && NUMERIC.has(r.t) && NUMERIC.has(resultType) && (op === '+' || op === '-' || op === '*')) {
+      // The common `sig_x * 3 + …`: direct closures, null-sticky.
+      if (r.k && typeof r.k.v === 'number') {
+        const k = r.k.v;
+        f =
+          op === '+' ? (c) => { const a = lf(c) as number | null; return a === null ? null : a + k; }
+          : op === '-' ? (c) => { const a = lf(c) as number | null; return a === null ? null : a - k; }
+          : (c) => { const a = lf(c) as number | null; return a === null ? null : a * k; };
+      } else
+        f =
+          op === '+' ? (c) => { const a = lf(c) as number | null; if (a === null) return null; const b = rf(c) as number | null; return b === null ? null : a + b; }
+          : op === '-' ? (c) => { const a = lf(c) as number | null; if (a === null) return null; const b = rf(c) as number | null; return b === null ? null : a - b; }
+          : (c) => { const a = lf(c) as number | null; if (a === null) return null; const b = rf(c) as number | null; return b === null ? null : a * b; };
+    } else if (NUMERIC.has(l.t) && NUMERIC.has(r.t) && NUMERIC.has(resultType)) {
+      const integer = resultType !== 'real';
+      if (op === '+') f = sticky((a, b) => a + b);
+      else if (op === '-') f = sticky((a, b) => a - b);
+      else if (op === '*') f = sticky((a, b) => a * b);
+      else if (op === '/')
+        f = integer ? sticky((a, b) => (b === 0 ? unsupported('integer division by zero') : Math.trunc(a / b))) : sticky((a, b) => a / b);
+      else if (op === '%') f = integer ? sticky((a, b) => (b === 0 ? unsupported('integer modulo by zero') : a % b)) : sticky((a, b) => a % b);
+    } else if (l.t === 'datetime' && r.t === 'timespan' && (op === '+' || op === '-')) {
+      f = sticky((a, b) => new Date(op === '+' ? a + b : a - b));
+    } else if (l.t === 'timespan' && r.t === 'datetime' && op === '+') {
+      f = sticky((a, b) => new Date(a + b));
+    } else if (l.t === 'datetime' && r.t === 'datetime' && op === '-') {
+      f = sticky((a, b) => a - b);
+    } else if (l.t === 'timespan' && r.t === 'timespan' && (op === '+' || op === '-')) {
+      f = sticky((a, b) => (op === '+' ? a + b : a - b));
+    }
+    if (!f) return unsupported(`${op} on ${l.t} and ${r.t}`);
+    return folded({ f, t: resultType }, [l, r]);
+  }
+
+  /** `in`, `!in`, `in~`, `!in~` (K-str): equality with any element; dynamic arrays are flattened. */
+  private inExpr(node: Kusto.Language.Syntax.InExpression, scope: Scope): C {
+    const op = node.Operator?.Text ?? '';
+    const m = /^(!?)in(~?)$/.exec(op);
+    if (!m) return unsupported(`the operator ${op}`);
+    const neg = m[1] === '!';
+    const ci = m[2] === '~';
+    const l = this.expr(node.Left!, scope);
+    const isString = l.t === 'string';
+    if (!isString && !(NUMERIC.has(l.t) && !ci)) return unsupported(`${op} on a ${l.t} value`);
+    const consts: unknown[] = [];
+    const dynamicElements: Fn[] = [];
+    for (const e of separated<Expr>(node.Right?.Expressions ?? null)) {
+      const c = this.expr(e, scope);
+      if (c.t === 'dynamic') {
+        if (!c.k) return unsupported(`${op} with a non-constant dynamic list`);
+        const v = c.k.v;
+        for (const x of Array.isArray(v) ? v.flat(Infinity) : [v]) consts.push(x);
+      } else if (c.k) consts.push(c.k.v);
+      else if ((c.t === 'string') === isString && (isString || NUMERIC.has(c.t))) dynamicElements.push(c.f);
+      else return unsupported(`${op} with a ${c.t} element on a ${l.t} value`);
+    }
+    for (const x of consts) {
+      if (isString ? typeof x !== 'string' : typeof x !== 'number' && x !== null)
+        return unsupported(`${op} with a list element ${JSON.stringify(x)} of another type than the ${l.t} value`);
+    }
+    const fold = ci ? kqlFold : (s: string) => s;
+    const set = new Set(consts.filter((x) => x !== null).map((x) => (isString ? fold(x as string) : x)));
+    const lf = l.f;
+    const f: Fn = (c) => {
+      const v = lf(c);
+      if (v === null) return neg; // [inferred from ==/!=: null equals no element]
+      const key = isString ? fold(v as string) : v;
+      let hit = set.has(key);
+      for (let i = 0; !hit && i < dynamicElements.length; i++) {
+        const x = dynamicElements[i]!(c);
+        hit = x !== null && (isString ? fold(x as string) : x) === key;
+      }
+      return hit !== neg;
+    };
+    return folded({ f, t: 'bool' }, [l]);
+  }
+
+  private hasAnyAll(node: Kusto.Language.Syntax.HasAnyExpression | Kusto.Language.Syntax.HasAllExpression, scope: Scope, op: 'has_any' | 'has_all'): C {
+    const l = this.stringOperand(node.Left!, scope, op);
+    const needles: string[] = [];
+    for (const e of separated<Expr>(node.Right?.Expressions ?? null)) {
+      const c = this.expr(e, scope);
+      if (!c.k) return unsupported(`${op} with a non-constant argument (${this.textOf(e)})`);
+      const v = c.k.v;
+      for (const x of Array.isArray(v) ? v.flat(Infinity) : [v]) {
+        if (typeof x !== 'string') return unsupported(`${op} with a non-string element ${JSON.stringify(x)}`);
+        needles.push(x);
+      }
+    }
+    const tests = needles.map((n) => hasTest(n, false));
+    const lf = l.f;
+    const f: Fn =
+      op === 'has_any'
+        ? (c) => {
+            const s = lf(c) as string;
+            for (const t of tests) if (t(s)) return true;
+            return false;
+          }
+        : (c) => {
+            const s = lf(c) as string;
+            for (const t of tests) if (!t(s)) return false;
+            return true;
+          };
+    return folded({ f, t: 'bool' }, [l]);
+  }
+
+  private call(node: Kusto.Language.Syntax.FunctionCallExpression, scope: Scope): C {
+    const name = node.Name?.SimpleName ?? '';
+    if (this.lets.has(name)) return unsupported(`the user-defined function ${name}()`);
+    if (!(node.ReferencedSymbol instanceof Kusto.Language.Symbols.FunctionSymbol)) return unsupported(`the function ${name}()`);
+    const argNodes = separated<Expr>(node.ArgumentList?.Expressions ?? null);
+    const args = () => argNodes.map((a) => this.expr(a, scope));
+    const t = this.typeOf(node);
+    const arity = (n: number, a: C[]) => {
+      if (a.length !== n) unsupported(`${name}() with ${a.length} arguments`);
+    };
+    switch (name) {
+      case 'not': {
+        const a = args();
+        arity(1, a);
+        if (a[0]!.t !== 'bool') return unsupported(`not() of a ${a[0]!.t}`);
+        const f = a[0]!.f;
+        return folded({ f: (c) => { const v = f(c); return v === null ? null : !v; }, t: 'bool' }, a);
+      }
+      case 'toint': {
+        const a = args();
+        arity(1, a);
+        const x = a[0]!;
+        const f = x.f;
+        if (x.t === 'bool') return folded({ f: (c) => { const v = f(c); return v === null ? null : v ? 1 : 0; }, t: 'int' }, a);
+        if (NUMERIC.has(x.t))
+          return folded({
+            f: (c) => {
+              const v = f(c) as number | null;
+              if (v === null || Number.isNaN(v)) return null;
+              const n = Math.trunc(v);
+              return n >= -2147483648 && n <= 2147483647 ? n : unsupported(`toint(${v}) outside the int range`);
+            },
+            t: 'int',
+          }, a);
+        return unsupported(`toint() of a ${x.t} (conversion rules not in semantics.md §2.1)`);
+      }
+      case 'iff':
+      case 'iif': {
+        const a = args();
+        arity(3, a);
+        if (a[0]!.t !== 'bool') return unsupported(`${name}() with a ${a[0]!.t} predicate`);
+        const [p, x, y] = [a[0]!.f, a[1]!.f, a[2]!.f];
+        return folded({ f: (c) => (p(c) === true ? x(c) : y(c)), t }, a);
+      }
+      case 'case': {
+        const a = args();
+        if (a.length < 3 || a.length % 2 === 0) return unsupported(`case() with ${a.length} arguments (else is mandatory)`);
+        const preds: Fn[] = [];
+        const values: Fn[] = [];
+        for (let i = 0; i + 1 < a.length; i += 2) {
+          if (a[i]!.t !== 'bool') return unsupported(`case() with a ${a[i]!.t} predicate`);
+          preds.push(a[i]!.f);
+          values.push(a[i + 1]!.f);
+        }
+        const otherwise = a[a.length - 1]!.f;
+        const n = preds.length;
+        return folded({
+          f: (c) => {
+            for (let i = 0; i < n; i++) if (preds[i]!(c) === true) return values[i]!(c);
+            return otherwise(c);
+          },
+          t,
+        }, a);
+      }
+      case 'isempty':
+      case 'isnotempty': {
+        const a = args();
+        arity(1, a);
+        const f = a[0]!.f;
+        const neg = name === 'isnotempty';
+        return folded({ f: (c) => { const v = f(c); return (v === null || v === '') !== neg; }, t: 'bool' }, a);
+      }
+      case 'isnull':
+      case 'isnotnull': {
+        const a = args();
+        arity(1, a);
+        const f = a[0]!.f;
+        const neg = name === 'isnotnull';
+        return folded({ f: (c) => (f(c) === null) !== neg, t: 'bool' }, a);
+      }
+      case 'ipv4_is_private': {
+        const a = args();
+        arity(1, a);
+        if (a[0]!.t !== 'string') return unsupported(`ipv4_is_private() of a ${a[0]!.t}`);
+        const f = a[0]!.f;
+        return folded({ f: (c) => ipv4IsPrivate(f(c) as string), t: 'bool' }, a);
+      }
+      case 'ago': {
+        const a = args();
+        arity(1, a);
+        if (a[0]!.t !== 'timespan') return unsupported(`ago() of a ${a[0]!.t}`);
+        const f = a[0]!.f;
+        const clock = this.clock;
+        return { f: (c) => { const v = f(c) as number | null; return v === null ? null : new Date(clock.now - v); }, t: 'datetime' };
+      }
+      case 'now': {
+        const a = args();
+        if (a.length > 1 || (a.length === 1 && a[0]!.t !== 'timespan')) return unsupported('now() with these arguments');
+        const f = a[0]?.f;
+        const clock = this.clock;
+        return { f: f ? (c) => { const v = f(c) as number | null; return v === null ? null : new Date(clock.now + v); } : () => new Date(clock.now), t: 'datetime' };
+      }
+      default:
+        return unsupported(`the function ${name}()`);
+    }
+  }
+}
+
+function kindOfSymbol(sym: Kusto.Language.Symbols.Symbol): string {
+  const n = (sym.constructor as { $$name?: string }).$$name ?? 'symbol';
+  return n.replace(/^Kusto\.Language\.Symbols\./, '');
+}
+
+function assignStep(sets: readonly { slot: number; f: Fn }[]): Step {
+  // All values of one extend/project are computed from the row before it (Kusto does not let an
+  // expression see a column defined in the same operator), then stored.
+  if (sets.length === 1) {
+    const { slot, f } = sets[0]!;
+    return (c) => {
+      c[slot] = f(c);
+      return true;
+    };
+  }
+  const n = sets.length;
+  const slots = sets.map((s) => s.slot);
+  const fns = sets.map((s) => s.f);
+  const values = new Array<unknown>(n);
+  return (c) => {
+    for (let i = 0; i < n; i++) values[i] = fns[i]!(c);
+    for (let i = 0; i < n; i++) c[slots[i]!] = values[i];
+    return true;
+  };
+}
+
+/** Sorts rows by the keys (each computed once per row; null and NaN are one group, §2.6). */
+function sortCtxs(ctxs: Ctx[], keys: readonly SortKey[]): Ctx[] {
+  const n = ctxs.length;
+  const m = keys.length;
+  const vals = new Float64Array(n * m); // NaN = null
+  let infinite = false;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      const v = num(keys[j]!.f(ctxs[i]!));
+      vals[i * m + j] = v === null ? Number.NaN : v;
+      if (v === Infinity || v === -Infinity) infinite = true;
+    }
+  const desc = keys.map((k) => k.desc);
+  const nullsFirst = keys.map((k) => k.nullsFirst);
+  const order: number[] = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (!infinite) {
+    // Fast path: make every key ascending (negate desc keys) and put null/NaN at ±Infinity, then
+    // compare by subtraction (Infinity - Infinity is NaN: equal, go on to the next key).
+    for (let j = 0; j < m; j++) {
+      const sign = desc[j] ? -1 : 1;
+      const nullValue = nullsFirst[j] ? -Infinity : Infinity;
+      for (let i = j; i < n * m; i += m) {
+        const v = vals[i]!;
+        vals[i] = v !== v ? nullValue : sign * v;
+      }
+    }
+    order.sort(
+      m === 1
+        ? (a, b) => vals[a]! - vals[b]! || 0
+        : (a, b) => {
+            for (let j = 0; j < m; j++) {
+              const d = vals[a * m + j]! - vals[b * m + j]!;
+              if (d) return d; // NaN (equal infinities) and 0 fall through
+            }
+            return 0;
+          },
+    );
+    const out: Ctx[] = new Array<Ctx>(n);
+    for (let i = 0; i < n; i++) out[i] = ctxs[order[i]!]!;
+    return out;
+  }
+  order.sort((a, b) => {
+    for (let j = 0; j < m; j++) {
+      const x = vals[a * m + j]!;
+      const y = vals[b * m + j]!;
+      if (x === y) continue;
+      const xn = x !== x; // NaN
+      const yn = y !== y;
+      if (xn || yn) {
+        if (xn && yn) continue;
+        return xn === nullsFirst[j] ? -1 : 1;
+      }
+      return (x < y) === desc[j] ? 1 : -1;
+    }
+    return 0;
+  });
+  const out: Ctx[] = new Array<Ctx>(n);
+  for (let i = 0; i < n; i++) out[i] = ctxs[order[i]!]!;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The evaluator
+
+/** One result row; `signals` (from the `sig_<id>` columns, 1 = holds) is read on demand. */
+class KqlResult implements TargetResult {
+  readonly #signalColumns: readonly (readonly [string, string])[];
+
+  constructor(
+    readonly row: Row,
+    readonly tier: string | null,
+    readonly action: string | null,
+    /** Undefined when the query outputs no numeric `risk_score`. */
+    readonly score: number | undefined,
+    signalColumns: readonly (readonly [string, string])[],
+  ) {
+    this.#signalColumns = signalColumns;
+  }
+
+  get signals(): Readonly<Record<string, boolean>> | undefined {
+    if (this.#signalColumns.length === 0) return undefined;
+    const sig: Record<string, boolean> = {};
+    for (const [name, id] of this.#signalColumns) sig[id] = this.row[name] === 1;
+    return sig;
+  }
+}
+
+export interface KqlEvaluatorOptions {
+  /** The instant `now()` / `ago()` use, read once per `run` (default: the system clock). */
+  readonly now?: () => Date | number;
+}
+
+/** The query text analysed by Kusto.Language against the profile's tables; throws on any Error diagnostic. */
+function analysed(query: EmittedFile, profile: KqlProfile, tables: ReadonlyMap<string, KqlColumns>): Kusto.Language.KustoCode {
+  loadKusto();
+  const key = `${profile.schemaSet}:${[...tables.keys()].join(',')}`;
+  const globals = kustoGlobals(key, profile.schemaSet, [...tables].map(([name, columns]) => ({ name, columns })));
+  const code = analyseKql(query.content, globals);
+  const errors = kustoErrors(code);
+  if (errors.length) {
+    const text = query.content;
+    throw new KqlQueryError(
+      `${query.path} does not analyse (Kusto.Language):\n${errors
+        .map((d) => `${d.code} ${d.message} at ${d.start}: …${text.slice(Math.max(0, d.start - 30), d.start)}⟦${text.slice(d.start, d.start + Math.max(d.length, 1))}⟧${text.slice(d.start + Math.max(d.length, 1), d.start + 30)}…`)
+        .join('\n')}`,
+    );
+  }
+  return code;
+}
+
+export function createKqlEvaluator(options: KqlEvaluatorOptions = {}): QueryEvaluator<KqlProfile> {
+  const nowOf = () => {
+    const n = options.now?.() ?? Date.now();
+    return n instanceof Date ? n.getTime() : n;
+  };
+  return {
+    target: 'kql',
+    toRow: kqlRow,
+    compile(query: EmittedFile, _shared: readonly EmittedFile[], profile: KqlProfile): CompiledQuery {
+      const tables = kqlTablesOf(profile);
+      const code = analysed(query, profile, tables);
+      const clock: Clock = { now: 0 };
+      const compiler = new QueryCompiler(query.content, tables, clock);
+      const { blocks, scope } = compiler.compileBlock(code.Syntax!);
+      const output = [...scope];
+      const names = output.map(([name]) => name);
+      const reads = output.map(([, col]) => col.read);
+      const width = names.length;
+      // Every result row starts as a copy of this (same keys, same order), then gets its values.
+      const template: Record<string, unknown> = {};
+      for (const name of names) {
+        if (name === '__proto__') unsupported('a column named __proto__');
+        template[name] = null;
+      }
+      const signalColumns = names.filter((n) => n.startsWith('sig_')).map((n) => [n, n.slice(4)] as const);
+      const signals = new Map(compiler.signals);
+      const slots = compiler.slotCount + 1;
+      const newCtx = (row: Row): Ctx => {
+        const c: Ctx = new Array<unknown>(slots);
+        c[0] = row;
+        return c;
+      };
+      return {
+        run(rows: readonly Row[]): TargetResult[] {
+          clock.now = nowOf();
+          let ctxs: Ctx[] = [];
+          let first = true;
+          for (const block of blocks) {
+            if (block.kind === 'sort') {
+              if (first) ctxs = rows.map(newCtx);
+              first = false;
+              ctxs = sortCtxs(ctxs, block.keys);
+              continue;
+            }
+            const steps = block.steps;
+            const n = steps.length;
+            const next: Ctx[] = [];
+            if (first) {
+              // A row the first steps drop leaves its (cleared) array to the next row.
+              let spare: Ctx | undefined;
+              outer: for (let i = 0; i < rows.length; i++) {
+                const c: Ctx = spare ?? new Array<unknown>(slots);
+                spare = undefined;
+                c[0] = rows[i];
+                for (let j = 0; j < n; j++)
+                  if (!steps[j]!(c)) {
+                    spare = c.fill(undefined);
+                    continue outer;
+                  }
+                next.push(c);
+              }
+            } else
+              outer: for (let i = 0; i < ctxs.length; i++) {
+                const c = ctxs[i]!;
+                for (let j = 0; j < n; j++) if (!steps[j]!(c)) continue outer;
+                next.push(c);
+              }
+            first = false;
+            ctxs = next;
+          }
+          if (first) ctxs = rows.map(newCtx);
+          const results: TargetResult[] = new Array<TargetResult>(ctxs.length);
+          for (let r = 0; r < ctxs.length; r++) {
+            const c = ctxs[r]!;
+            const row: Record<string, unknown> = { ...template };
+            for (let i = 0; i < width; i++) row[names[i]!] = reads[i]!(c);
+            const tier = row.risk_tier;
+            const action = row.risk_action;
+            const score = row.risk_score;
+            results[r] = new KqlResult(row, typeof tier === 'string' ? tier : null, typeof action === 'string' ? action : null, typeof score === 'number' ? score : undefined, signalColumns);
+          }
+          return results;
+        },
+        signalExpression(signalId: string): string | undefined {
+          return signals.get(signalId);
+        },
+      };
+    },
+  };
+}
+
+/** The KQL evaluator with the system clock. */
+export const kqlEvaluator: QueryEvaluator<KqlProfile> = createKqlEvaluator();

@@ -1,0 +1,64 @@
+/**
+ * Realistic canonical events for agreement properties: build tools and subcommands, flags in every
+ * spelling, paths inside and outside temp directories, look-alike parents, hostile strings, absent
+ * fields and placeholders.
+ */
+import fc from 'fast-check';
+import type { CanonicalEvent } from '../../src/ir/evaluate.js';
+
+const hostile = fc.constantFrom('"', "'", '\\', '|', '`', '*', '?', '%', '$', '\n', '\t', '\r', 'ü', 'K', 'ſ', '日', '😀', ' ', '=', '#', '-');
+const hostileString = fc.string({ unit: fc.oneof(hostile, fc.constantFrom('a', 'b', '/', '.', 'x')), maxLength: 12 });
+
+const programs = fc.constantFrom(
+  ['/usr/bin/docker', 'docker'],
+  ['/usr/bin/docker', '/usr/bin/docker'],
+  ['/usr/local/bin/docker-compose', 'docker-compose'],
+  ['/usr/bin/podman', 'podman'],
+  ['/usr/bin/buildah', 'buildah'],
+  ['/usr/local/bin/nerdctl', 'nerdctl'],
+  ['/usr/bin/buildctl', 'buildctl'],
+  ['/usr/libexec/docker/cli-plugins/docker-buildx', 'docker-buildx'],
+  ['/opt/bin/DOCKER', 'DOCKER'],
+  ['/usr/bin/kubectl', 'kubectl'],
+);
+const globalOptions = fc.constantFrom('', '--debug', '-H tcp://10.0.0.5:2375', '--host=unix:///var/run/docker.sock', '-c prod', '--namespace k8s.io', '-H build', '--addr tcp://bk:1234');
+const subcommands = fc.constantFrom('build', 'image build', 'buildx build', 'builder build', 'compose build', 'bud', 'run', 'pull', 'buildx bake', 'image ls', 'BUILD', 'rebuild');
+const paths = fc.constantFrom(
+  '/tmp', '/tmp/', '/tmp/ctx', '/var/tmp', '/var/tmp/x y', '/dev/shm/a', '/run/user/1000/b', '/tmpl/', '/home/u/tmp/x', '/var/tmpx', '.', './ctx', '..', '../up',
+  'https://example.com/repo.git#main', 'git@github.com:a/b.git', 'github.com/a/b.git', 's3://bucket/ctx', 'ctx.tar.gz', '-', '~/Downloads/p', '/TMP/x', 'ctx',
+);
+const flags = fc.constantFrom(
+  '--no-cache', '--no-cache=false', '--no-cache=true', '"--no-cache"', '--no-cache-filter s', '-q', '-qt x', '--pull', '--network none', '--network=host',
+  '-f /tmp/Dockerfile', '-f/tmp/D', '--file=/dev/shm/D', '-f https://x/D', '-fhttps://x/D', '--file "https://x/D"', '-f -', '-t app:1', '--label "x --no-cache /tmp/y"',
+  '--build-arg URL=https://x', '--local context=/tmp/c', '--', 'alpha', 'beta', '--label x\\ --no-cache',
+);
+const parents = fc.constantFrom(
+  '/bin/sh', '/usr/bin/bash', '/usr/bin/dash', '/usr/bin/zsh', '/usr/bin/python3.11', '/usr/bin/python3x', '/usr/sbin/sshd', '/usr/bin/containerd-shim',
+  '/usr/bin/containerd-shim-runc-v2', '/usr/bin/pwsh', '/usr/lib/jvm/bin/java', '/opt/x.sh', '/opt/X.SH', '/BIN/BASH', '-', '/usr/bin/perl5.36',
+);
+const users = fc.constantFrom('root', 'bob', 'svc-ci', 'SVC-BUILD', 'adm', 'adm12', 'Ünïcödé', '-', 'gitlab-runner');
+const dirs = fc.constantFrom('/tmp/build', '/srv/drop/x', '/home/dev', '/Work', '/', '-', '/var/tmp');
+
+/** Sometimes absent, sometimes empty, sometimes a placeholder. */
+function maybe<T extends string>(arb: fc.Arbitrary<T>): fc.Arbitrary<string | undefined> {
+  return fc.oneof({ weight: 8, arbitrary: arb }, { weight: 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('', '-') });
+}
+
+export const commandLines: fc.Arbitrary<[string, string]> = fc
+  .tuple(programs, globalOptions, subcommands, fc.array(fc.oneof(flags, paths, hostileString), { maxLength: 5 }), fc.constantFrom(' ', '  ', '\t'))
+  .map(([[image, argv0], g, sub, args, sep]) => [image, [argv0, g, sub, ...args].filter((x) => x !== '').join(sep)]);
+
+export const events: fc.Arbitrary<CanonicalEvent> = fc
+  .record({
+    cmd: commandLines,
+    ParentImage: maybe(parents),
+    ParentCommandLine: maybe(fc.constantFrom('/Work', '/srv/ci/run.sh', 'bash -c x', '/opt/y')),
+    User: maybe(users),
+    CurrentDirectory: maybe(dirs),
+    imageOverride: fc.option(fc.constantFrom('', '-'), { freq: 20 }),
+  })
+  .map(({ cmd: [image, cl], imageOverride, ...rest }) => {
+    const e: Record<string, string> = { Image: imageOverride ?? image, CommandLine: cl, _time: '2026-11-20T10:00:00Z', host: 'h1' };
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) e[k] = v;
+    return e as CanonicalEvent;
+  });
