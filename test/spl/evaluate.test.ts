@@ -7,6 +7,7 @@
  * Sysmon for Linux writes them (`-`) and as missing keys (NULL in Splunk); the emitted query must
  * give the same answer for both.
  */
+import { randomRuleArb } from '../support/random-rules.js';
 import { existsSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -594,66 +595,6 @@ describe('property: the emitted SPL of docker-build-risk agrees with the IR on r
 // ---------------------------------------------------------------------------------------------
 // Property: random small rules (every predicate form the emitter writes, thresholds, tiers with
 // score and signal conditions), compiled to SPL, agree with the IR on the shared generator's events.
-
-const randomRuleArb = fc
-  .record({
-    signals: fc.array(
-      fc.record({
-        pred: fc.oneof(
-          fc
-            .record({
-              field: fc.constantFrom('CommandLine', 'ParentImage', 'User', 'ParentCommandLine', 'CurrentDirectory'),
-              op: fc.constantFrom('contains', 'startswith', 'endswith', 'equals'),
-              value: fc.constantFrom('/tmp', 'docker', 'bash', 'svc', 'a b', '-', '"q"', 'ü', 'x*y', '\\\\', 'it\'s', '100%', 'a|b', 'tab\there', 'SVC-CI', '`x`'),
-              cs: fc.boolean(),
-            })
-            .map(({ field, op, value, cs }) => `{ field: ${field}, ${op}: ${JSON.stringify(value)}${cs ? ', case: sensitive' : ''} }`),
-          fc.constantFrom(
-            '{ flag: { field: CommandLine, names: [--no-cache] } }',
-            '{ flag: { field: CommandLine, names: [--network], values: { equals: [none, host] } } }',
-            '{ executable: { field: ParentImage, names: [sh, bash, python], versionSuffix: true } }',
-            '{ pathArgument: { field: CommandLine, under: [/tmp, /var/tmp], cwdField: CurrentDirectory } }',
-            '{ not: { field: User, equals: [root, svc-ci] } }',
-            '{ field: CommandLine, regex: "^[a-z]+ +b[a-z]*d( |$)" }',
-            '{ field: User, regex: "^(adm[0-9]*)?$" }',
-            '{ argument: { field: CommandLine, startswith: ["https://", "git@"] } }',
-            '{ any: [{ field: User, equals: [root] }, { field: CurrentDirectory, startswith: /tmp }] }',
-          ),
-        ),
-        weight: fc.integer({ min: 1, max: 5 }),
-      }),
-      { minLength: 1, maxLength: 5 },
-    ),
-    thresholdPick: fc.double({ min: 0, max: 1, noNaN: true }),
-    tiers: fc.array(
-      fc.oneof(
-        fc.integer({ min: 0, max: 4 }).map((i) => ({ signal: i })),
-        fc.integer({ min: 1, max: 15 }).map((n) => ({ gte: n })),
-        fc.integer({ min: 1, max: 15 }).map((n) => ({ lt: n })),
-      ),
-      { maxLength: 3 },
-    ),
-    actions: fc.array(fc.constantFrom('alert', 'risk'), { minLength: 4, maxLength: 4 }),
-  })
-  .map(({ signals, thresholdPick, tiers, actions }) => {
-    const total = signals.reduce((n, s) => n + s.weight, 0);
-    const threshold = Math.max(1, Math.ceil(thresholdPick * total));
-    const sigYaml = signals.map((s, i) => `  - { id: s${i}, weight: ${s.weight}, description: d, when: ${s.pred} }`).join('\n');
-    const tierYaml = tiers
-      .map((t, i) => {
-        const cond = 'signal' in t ? `{ signal: s${t.signal % signals.length} }` : 'gte' in t ? `{ score: { gte: ${t.gte} } }` : `{ score: { lt: ${t.lt} } }`;
-        return `  - { name: t${i}, title: t, when: ${cond}, level: high, action: ${actions[i]} }`;
-      })
-      .join('\n');
-    return miniRule(`match: { field: Image, contains: / }
-signals:
-${sigYaml}
-threshold: ${threshold}
-tiers:
-${tierYaml}
-  - { name: fallback, title: t, default: true, level: low, action: ${actions[3]} }
-`);
-  });
 
 describe('property: random rules compiled to SPL agree with the IR', () => {
   it('200 rules × 20 events (absent values as "-" and as NULL)', () => {

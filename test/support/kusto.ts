@@ -18,8 +18,8 @@
  */
 /// <reference types="@kusto/language-service-next" />
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { kustoGlobals as kustoGlobalsFor, listItems, loadKusto } from '../../src/backends/kql/kusto.js';
 
 export type SchemaSet = 'defender' | 'sentinel';
 
@@ -36,18 +36,7 @@ export interface KqlDiagnostic {
 /** Column name → Kusto type name, per table. */
 export type TableColumns = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
-let loaded = false;
-
-/** Evaluates the Bridge.NET runtime and Kusto.Language once per process. */
-export function loadKusto(): void {
-  if (loaded) return;
-  const require = createRequire(import.meta.url);
-  require('@kusto/language-service-next/bridge.min.js');
-  require('@kusto/language-service-next/Kusto.Language.Bridge.min.js');
-  if (typeof (globalThis as { Kusto?: unknown }).Kusto !== 'object')
-    throw new Error('@kusto/language-service-next did not define the global Kusto');
-  loaded = true;
-}
+export { loadKusto };
 
 /** /work/shared/reference/defender-tables.json: `../shared/reference/` next to the repository root. */
 export const DEFENDER_TABLES_PATH = fileURLToPath(new URL('../../../shared/reference/defender-tables.json', import.meta.url));
@@ -65,36 +54,13 @@ export function schemaTables(schemaSet: SchemaSet): TableColumns {
   return tables;
 }
 
-const globalsCache = new Map<SchemaSet, Kusto.Language.GlobalState>();
-
-/** Kusto globals whose default database holds the schema set's tables. */
+/** Kusto globals whose default database holds the schema set's tables (the production loader). */
 export function kustoGlobals(schemaSet: SchemaSet): Kusto.Language.GlobalState {
-  loadKusto();
-  const cached = globalsCache.get(schemaSet);
-  if (cached) return cached;
-  const { ColumnSymbol, DatabaseSymbol, ScalarTypes, TableSymbol } = Kusto.Language.Symbols;
-  const tables = Object.entries(schemaTables(schemaSet)).map(([table, columns]) =>
-    new TableSymbol.$ctor4(
-      table,
-      Object.entries(columns).map(([column, typeName]) => {
-        const type = ScalarTypes.GetSymbol(typeName);
-        if (!type) throw new Error(`${schemaSet}.${table}.${column}: unknown Kusto type '${typeName}'`);
-        return new ColumnSymbol(column, type, null, null, null, null); // description, originalColumns, source, examples
-      }),
-    ),
-  );
-  const globals = Kusto.Language.GlobalState.Default!.WithDatabase(new DatabaseSymbol.ctor(schemaSet, tables));
-  if (!globals) throw new Error('GlobalState.WithDatabase returned null');
-  globalsCache.set(schemaSet, globals);
-  return globals;
+  const tables = Object.entries(schemaTables(schemaSet)).map(([name, columns]) => ({ name, columns: Object.entries(columns) as [string, string][] }));
+  return kustoGlobalsFor(`reference:${schemaSet}`, schemaSet, tables);
 }
 
-/** Items of a Bridge.NET IReadOnlyList as a JS array. */
-function toArray<T>(list: System.Collections.Generic.IReadOnlyList$1<T> | null): T[] {
-  const out: T[] = [];
-  if (list) for (let i = 0; i < list.Count; i++) out.push(list.getItem(i));
-  return out;
-}
+const toArray = listItems;
 
 /** The query parsed and semantically analysed against the schema set (syntax tree in `.Syntax`). */
 export function parseKql(query: string, schemaSet: SchemaSet): Kusto.Language.KustoCode {

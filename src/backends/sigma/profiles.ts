@@ -1,5 +1,6 @@
 /** Sigma has one profile: the Sigma taxonomy itself (field names as in the model, absent = missing). */
 import type { ProfileBase } from '../types.js';
+import { taxonomyFields } from '../fields.js';
 
 export interface SigmaProfile extends ProfileBase {
   readonly product: string;
@@ -8,14 +9,7 @@ export interface SigmaProfile extends ProfileBase {
 export const taxonomy: SigmaProfile = {
   id: 'taxonomy',
   description: 'Sigma rules in the Sigma taxonomy (process_creation, product linux)',
-  fields: {
-    Image: 'Image',
-    CommandLine: 'CommandLine',
-    ParentImage: 'ParentImage',
-    ParentCommandLine: 'ParentCommandLine',
-    User: 'User',
-    CurrentDirectory: 'CurrentDirectory',
-  },
+  fields: taxonomyFields('process_creation'),
   placeholders: [],
   categories: ['process_creation'],
   product: 'linux',

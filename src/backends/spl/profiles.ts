@@ -4,6 +4,7 @@
  * writes `-` for a missing value (for example ParentImage of a process whose parent is gone).
  */
 import type { ProfileBase } from '../types.js';
+import { taxonomyFields } from '../fields.js';
 
 export interface SplMacro {
   readonly name: string;
@@ -23,14 +24,7 @@ export interface SplProfile extends ProfileBase {
 export const sysmonLinux: SplProfile = {
   id: 'sysmon_linux',
   description: 'Sysmon for Linux events in Splunk (sourcetype sysmon:linux), Sigma taxonomy field names',
-  fields: {
-    Image: 'Image',
-    CommandLine: 'CommandLine',
-    ParentImage: 'ParentImage',
-    ParentCommandLine: 'ParentCommandLine',
-    User: 'User',
-    CurrentDirectory: 'CurrentDirectory',
-  },
+  fields: taxonomyFields('process_creation'),
   placeholders: ['-'],
   categories: ['process_creation'],
   baseSearch: { process_creation: 't1612_sysmon_linux_process_creation' },
