@@ -152,14 +152,14 @@ export function formatTestReport(r: TestReport, mark: { ok: string; bad: string 
   const lines: string[] = [];
   const nameWidth = Math.max(4, ...r.cases.map((c) => c.testCase.name.length));
   const widths = r.columns.map((c) => Math.max(c.length, 2));
-  lines.push(`${'case'.padEnd(nameWidth)}  ${r.columns.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`);
+  lines.push(`${'case'.padEnd(nameWidth)}  ${r.columns.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd());
   let rule = '';
   for (const c of r.cases) {
     if (c.rule !== rule) {
       rule = c.rule;
       lines.push(`${rule}:`);
     }
-    lines.push(`${c.testCase.name.padEnd(nameWidth)}  ${c.checks.map((ch, i) => (ch.pass ? mark.ok : mark.bad).padEnd(widths[i]!)).join('  ')}`);
+    lines.push(`${c.testCase.name.padEnd(nameWidth)}  ${c.checks.map((ch, i) => (ch.pass ? mark.ok : mark.bad).padEnd(widths[i]!)).join('  ')}`.trimEnd());
   }
   const failures = r.cases.flatMap((c) => c.checks.filter((ch) => !ch.pass).map((ch) => ({ c, ch })));
   if (failures.length) lines.push('', 'Failures:');
