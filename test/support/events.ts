@@ -22,7 +22,7 @@ const programs = fc.constantFrom(
   ['/usr/bin/kubectl', 'kubectl'],
 );
 const globalOptions = fc.constantFrom('', '--debug', '-H tcp://10.0.0.5:2375', '--host=unix:///var/run/docker.sock', '-c prod', '--namespace k8s.io', '-H build', '--addr tcp://bk:1234');
-const subcommands = fc.constantFrom('build', 'image build', 'buildx build', 'builder build', 'compose build', 'bud', 'run', 'pull', 'buildx bake', 'image ls', 'BUILD', 'rebuild');
+const subcommands = fc.constantFrom('build', 'image build', 'buildx build', 'builder build', 'compose build', 'bud', 'run', 'container run', 'create', 'exec', 'pull', 'buildx bake', 'image ls', 'BUILD', 'rebuild');
 const paths = fc.constantFrom(
   '/tmp', '/tmp/', '/tmp/ctx', '/var/tmp', '/var/tmp/x y', '/dev/shm/a', '/run/user/1000/b', '/tmpl/', '/home/u/tmp/x', '/var/tmpx', '.', './ctx', '..', '../up',
   'https://example.com/repo.git#main', 'git@github.com:a/b.git', 'github.com/a/b.git', 's3://bucket/ctx', 'ctx.tar.gz', '-', '~/Downloads/p', '/TMP/x', 'ctx',
@@ -31,6 +31,8 @@ const flags = fc.constantFrom(
   '--no-cache', '--no-cache=false', '--no-cache=true', '"--no-cache"', '--no-cache-filter s', '-q', '-qt x', '--pull', '--network none', '--network=host',
   '-f /tmp/Dockerfile', '-f/tmp/D', '--file=/dev/shm/D', '-f https://x/D', '-fhttps://x/D', '--file "https://x/D"', '-f -', '-t app:1', '--label "x --no-cache /tmp/y"',
   '--build-arg URL=https://x', '--local context=/tmp/c', '--', 'alpha', 'beta', '--label x\\ --no-cache',
+  '--privileged', '-v /var/run/docker.sock:/var/run/docker.sock', '--mount type=bind,source=/run/docker.sock,target=/s', '--pid=host', '--pid container:x',
+  '-v /:/host', '--volume=/srv:/d', '--mount type=bind,src=/,dst=/h', '--net host', '--label "x /var/run/docker.sock"',
 );
 const parents = fc.constantFrom(
   '/bin/sh', '/usr/bin/bash', '/usr/bin/dash', '/usr/bin/zsh', '/usr/bin/python3.11', '/usr/bin/python3x', '/usr/sbin/sshd', '/usr/bin/containerd-shim',
