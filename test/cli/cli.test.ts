@@ -131,6 +131,35 @@ describe('profiles that cannot run a rule', () => {
   });
 });
 
+describe('test', () => {
+  it('passes the bundled cases on every target and profile', async () => {
+    const io = captureIo();
+    expect(await run(['test'], io)).toBe(0);
+    const text = io.stdout.join('\n');
+    expect(text.split('\n')[0]).toBe('case                                     ir  spl/sysmon_linux  kql/defender  kql/sentinel  sigma/taxonomy');
+    expect(text).toMatch(/\n\d+ checks \(\d+ cases × 5 columns\): \d+ passed, 0 failed$/);
+  });
+  it('exits 1 on a wrong expectation, naming the case, target and outcomes', async () => {
+    const dir = tmp();
+    cpSync('rules/docker-build-risk.yml', join(dir, 'docker-build-risk.yml'));
+    writeFileSync(
+      join(dir, 'docker-build-risk.tests.yml'),
+      readFileSync('rules/docker-build-risk.tests.yml', 'utf8').replace('expect: { matched: true, score: 2, tier: low, action: risk }', 'expect: { matched: true, score: 2, tier: high, action: alert }'),
+    );
+    const io = captureIo();
+    expect(await run(['test', dir, '--target', 'kql', '--profile', 'defender'], io)).toBe(1);
+    const text = io.stdout.join('\n');
+    expect(text).toContain('docker-build-risk / atomic-red-team-t1612 on kql/defender: expected high/alert score 2, got low/risk score 2');
+    expect(text).toMatch(/: \d+ passed, 2 failed$/);
+  });
+  it('--format json gives the report', async () => {
+    const io = captureIo();
+    expect(await run(['test', '--target', 'sigma', '--format', 'json'], io)).toBe(0);
+    const r = JSON.parse(io.stdout.join('')) as { columns: string[]; failed: number };
+    expect(r).toMatchObject({ columns: ['ir', 'sigma/taxonomy'], failed: 0 });
+  });
+});
+
 describe('explain', () => {
   it('lists signals, tiers and every alerting combination', async () => {
     const io = captureIo();
