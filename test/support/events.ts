@@ -20,6 +20,8 @@ const programs = fc.constantFrom(
   ['/usr/libexec/docker/cli-plugins/docker-buildx', 'docker-buildx'],
   ['/opt/bin/DOCKER', 'DOCKER'],
   ['/usr/bin/kubectl', 'kubectl'],
+  ['/usr/bin/curl', 'curl'],
+  ['/usr/bin/python3.11', 'python3.11'],
 );
 const globalOptions = fc.constantFrom('', '--debug', '-H tcp://10.0.0.5:2375', '--host=unix:///var/run/docker.sock', '-c prod', '--namespace k8s.io', '-H build', '--addr tcp://bk:1234');
 const subcommands = fc.constantFrom('build', 'image build', 'buildx build', 'builder build', 'compose build', 'bud', 'run', 'container run', 'create', 'exec', 'pull', 'buildx bake', 'image ls', 'BUILD', 'rebuild');
@@ -33,6 +35,7 @@ const flags = fc.constantFrom(
   '--build-arg URL=https://x', '--local context=/tmp/c', '--', 'alpha', 'beta', '--label x\\ --no-cache',
   '--privileged', '-v /var/run/docker.sock:/var/run/docker.sock', '--mount type=bind,source=/run/docker.sock,target=/s', '--pid=host', '--pid container:x',
   '-v /:/host', '--volume=/srv:/d', '--mount type=bind,src=/,dst=/h', '--net host', '--label "x /var/run/docker.sock"',
+  '--unix-socket /var/run/docker.sock', 'http://localhost/v1.43/build?t=x', 'http://10.0.0.8:2375/build', 'http://h:2376/v1.41/builds', '-X POST', '-H tcp://h:2376',
 );
 const parents = fc.constantFrom(
   '/bin/sh', '/usr/bin/bash', '/usr/bin/dash', '/usr/bin/zsh', '/usr/bin/python3.11', '/usr/bin/python3x', '/usr/sbin/sshd', '/usr/bin/containerd-shim',
