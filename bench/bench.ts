@@ -31,6 +31,7 @@ import { compileRule, type CanonicalEvent } from '../src/ir/evaluate.js';
 import { compileRules } from '../src/compile.js';
 import { ruleChecks } from '../src/schema/checks/index.js';
 import { TARGET_IDS, targets, type TargetId } from '../src/backends/index.js';
+import { viewFor } from '../src/backends/types.js';
 import type { Diagnostic } from '../src/model/diagnostics.js';
 import type { LocatedDocument } from '../src/model/yaml.js';
 import type {
@@ -723,7 +724,9 @@ function targetEvaluatorPhase(rule: RuleIR, events: readonly CanonicalEvent[]): 
     const target = targets[t];
     if (!target.evaluator) continue;
     const files = compileRules([rule], { targets: [t] }).files;
-    for (const profile of target.profiles) {
+    for (const base of target.profiles) {
+      const profile = viewFor(base, rule.logsource.category);
+      if (!profile) continue;
       const folder = `${t}/${profile.id}/`;
       const query = files.find((f) => f.path.startsWith(folder) && f.path.slice(folder.length).startsWith(`${rule.name}.`));
       if (!query) continue;
@@ -749,7 +752,9 @@ function agreementPhase(rule: RuleIR, events: readonly CanonicalEvent[]): void {
     const target = targets[t];
     if (!target.evaluator) continue;
     const files = compileRules([rule], { targets: [t] }).files;
-    for (const profile of target.profiles) {
+    for (const base of target.profiles) {
+      const profile = viewFor(base, rule.logsource.category);
+      if (!profile) continue;
       const folder = `${t}/${profile.id}/`;
       const query = files.find((f) => f.path.startsWith(folder) && f.path.slice(folder.length).startsWith(`${rule.name}.`));
       if (!query) continue;

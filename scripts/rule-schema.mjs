@@ -18,7 +18,7 @@ const stringList = (description, item = {}) => ({
 const field = (description) => ({
   type: 'string',
   description,
-  enum: ['Image', 'CommandLine', 'ParentImage', 'ParentCommandLine', 'User', 'CurrentDirectory'],
+  enum: ['Image', 'CommandLine', 'ParentImage', 'ParentCommandLine', 'User', 'CurrentDirectory', 'TargetFilename'],
 });
 const caseMode = (dflt) => ({
   type: 'string',
@@ -202,7 +202,7 @@ const schema = {
       additionalProperties: false,
       required: ['category', 'product'],
       properties: {
-        category: { type: 'string', enum: ['process_creation'], description: 'Event category (Sigma taxonomy).' },
+        category: { type: 'string', enum: ['process_creation', 'file_event'], description: 'Event category (Sigma taxonomy): process_creation (Image, CommandLine, ParentImage, ParentCommandLine, User, CurrentDirectory) or file_event (TargetFilename, Image, User).' },
         product: { type: 'string', enum: ['linux'], description: 'Operating system.' },
       },
     },

@@ -9,7 +9,7 @@
  * `UnsupportedConstruct` naming it; it never guesses.
  */
 import type { CanonicalEvent } from '../ir/evaluate.js';
-import type { EmittedFile, ProfileBase, TargetId } from './types.js';
+import type { EmittedFile, ProfileBase, ProfileView, TargetId } from './types.js';
 
 /** A target-shaped event: a Splunk event, a KQL table row, a Sigma (taxonomy) log record. */
 export type Row = Readonly<Record<string, unknown>>;
@@ -35,13 +35,13 @@ export interface CompiledQuery {
 
 export interface QueryEvaluator<P extends ProfileBase = ProfileBase> {
   readonly target: TargetId;
-  /** The row this profile's telemetry would hold for a canonical event (the telemetry mapping). */
-  toRow(event: CanonicalEvent, profile: P): Row;
+  /** The row this profile's telemetry would hold for a canonical event of the view's log source. */
+  toRow(event: CanonicalEvent, profile: ProfileView<P>): Row;
   /**
    * Parse the emitted query for one rule (`query`) with the profile's shared files (macros.conf)
    * into an executable form, once.
    */
-  compile(query: EmittedFile, shared: readonly EmittedFile[], profile: P): CompiledQuery;
+  compile(query: EmittedFile, shared: readonly EmittedFile[], profile: ProfileView<P>): CompiledQuery;
 }
 
 export class UnsupportedConstruct extends Error {

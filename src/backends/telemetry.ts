@@ -17,9 +17,10 @@ export interface TelemetryVerdict {
 }
 
 export function telemetryFor(rule: RuleIR, target: TargetId, profile: ProfileBase): TelemetryVerdict {
-  const available = new Set(Object.keys(profile.fields) as CanonicalField[]);
   const where = `${target} profile ${profile.id}`;
-  if (!profile.categories.includes(rule.logsource.category))
+  const mapped = profile.fields[rule.logsource.category];
+  const available = new Set(Object.keys(mapped ?? {}) as CanonicalField[]);
+  if (!mapped)
     return {
       unsupported: diagnostic(rule.file, { line: 1, column: 1 }, 'warning', 'unsupported-profile', `${where} has no ${rule.logsource.category} events; rule ${rule.name} is skipped there`, 'use a profile that collects them'),
       notes: [],

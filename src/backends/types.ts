@@ -6,19 +6,36 @@ import type { QueryEvaluator } from './evaluation.js';
 
 export type TargetId = 'spl' | 'kql' | 'sigma';
 
+/** Canonical field → the target's field or column. A field absent here is not carried. */
+export type FieldMap = Readonly<Partial<Record<CanonicalField, string>>>;
+
 /**
- * How one deployment sees events: field names, placeholders for missing values, where the events
- * live. Profiles are data (a user profile is the same shape); query writing never hard-codes them.
+ * How one deployment sees events: per log source, its field names; placeholders for missing
+ * values; where the events live. Profiles are data (a user profile is the same shape); query writing
+ * never hard-codes them.
  */
 export interface ProfileBase {
   readonly id: string;
   readonly description: string;
-  /** Canonical field → the target's field or column. A field absent here is not carried. */
-  readonly fields: Readonly<Partial<Record<CanonicalField, string>>>;
+  /** Per log source category the profile has events for, its field mapping. */
+  readonly fields: Readonly<Partial<Record<LogsourceCategory, FieldMap>>>;
   /** Values the telemetry writes for a missing value (Sysmon for Linux: `-`); read as absent. */
   readonly placeholders: readonly string[];
-  /** Log source categories the profile has events for. */
-  readonly categories: readonly LogsourceCategory[];
+}
+
+/** A profile as one log source sees it: the same profile with that category's flat field map. */
+export type ProfileView<P extends ProfileBase = ProfileBase> = Omit<P, 'fields'> & {
+  readonly category: LogsourceCategory;
+  readonly fields: FieldMap;
+};
+
+export function viewFor<P extends ProfileBase>(profile: P, category: LogsourceCategory): ProfileView<P> | undefined {
+  const fields = profile.fields[category];
+  return fields ? { ...profile, category, fields } : undefined;
+}
+
+export function categoriesOf(profile: ProfileBase): LogsourceCategory[] {
+  return Object.keys(profile.fields) as LogsourceCategory[];
 }
 
 export interface EmittedFile {

@@ -6,6 +6,8 @@
 /** Canonical field names: the Sigma taxonomy's, for every log source the model knows. */
 export const CANONICAL_FIELDS = {
   process_creation: ['Image', 'CommandLine', 'ParentImage', 'ParentCommandLine', 'User', 'CurrentDirectory'],
+  /** Sysmon EventID 11 (FileCreate): the file written and the process that wrote it. */
+  file_event: ['TargetFilename', 'Image', 'User'],
 } as const;
 
 export type LogsourceCategory = keyof typeof CANONICAL_FIELDS;

@@ -5,7 +5,7 @@
 
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { parseAndValidate } from '../model/load.js';
-import type { CanonicalField } from '../model/types.js';
+import type { CanonicalField, LogsourceCategory } from '../model/types.js';
 import type { RuleIR } from '../ir/nodes.js';
 import { compileRule, type CanonicalEvent, type Evaluation } from '../ir/evaluate.js';
 import type { Outcome } from '../ir/scoring.js';
@@ -62,16 +62,19 @@ export function sameOutcome(a: Outcome, b: Outcome): boolean {
 }
 
 /** Every profile of every target, with the fields it carries and its placeholders. */
-export function allProfiles(): { target: string; id: string; fields: ReadonlySet<CanonicalField>; placeholders: readonly string[] }[] {
+export function allProfiles(category: LogsourceCategory): { target: string; id: string; fields: ReadonlySet<CanonicalField>; placeholders: readonly string[] }[] {
   return TARGET_IDS.flatMap((t) =>
-    targets[t].profiles.map((p) => ({ target: t, id: p.id, fields: new Set(Object.keys(p.fields) as CanonicalField[]), placeholders: p.placeholders })),
+    targets[t].profiles.flatMap((p) => {
+      const mapped = p.fields[category];
+      return mapped ? [{ target: t, id: p.id, fields: new Set(Object.keys(mapped) as CanonicalField[]), placeholders: p.placeholders }] : [];
+    }),
   );
 }
 
 /** Run every case through the IR as each profile sees the event (its fields and placeholders). */
 export function runCasesOnIr(rule: RuleIR, tests: TestFile): CaseResult[] {
   const results: CaseResult[] = [];
-  for (const p of allProfiles()) {
+  for (const p of allProfiles(rule.logsource.category)) {
     const compiled = compileRule(rule, { availableFields: p.fields, placeholders: p.placeholders });
     for (const c of tests.cases) {
       const expected = c.expectByProfile?.[p.id] ?? c.expect;

@@ -12,7 +12,7 @@ import { compileRule, type Evaluation } from '../ir/evaluate.js';
 import type { Outcome } from '../ir/scoring.js';
 import { targets, TARGET_IDS, type TargetId } from '../backends/index.js';
 import type { CompiledQuery, TargetResult } from '../backends/evaluation.js';
-import type { EmittedFile, ProfileBase } from '../backends/types.js';
+import { viewFor, type EmittedFile, type ProfileBase, type ProfileView } from '../backends/types.js';
 import { compileRules } from '../compile.js';
 import { loadRules } from '../pipeline.js';
 import { loadTestFile, sameOutcome, testsPathFor, type TestCase } from './cases.js';
@@ -51,7 +51,7 @@ export interface TestOptions {
 }
 
 /** How a profile sees events, for the IR: the fields it carries and its placeholders for "absent". */
-export function irViewOf(p: ProfileBase): { availableFields: ReadonlySet<CanonicalField>; placeholders: readonly string[] } {
+export function irViewOf(p: ProfileView): { availableFields: ReadonlySet<CanonicalField>; placeholders: readonly string[] } {
   return { availableFields: new Set(Object.keys(p.fields) as CanonicalField[]), placeholders: p.placeholders };
 }
 
@@ -95,23 +95,25 @@ export function runTests(paths: readonly string[], opts: TestOptions = {}): Test
     diagnostics.push(...testDiags);
     if (!tests || hasErrors(testDiags)) continue;
     const compiled = new Map<string, CompiledQuery | string>();
-    for (const p of profiles) compiled.set(p.column, prepare(rule, p.target, p.profile, outputs.get(p.target)!.files));
+    const views = new Map(profiles.map((p) => [p.column, viewFor(p.profile, rule.logsource.category)]));
+    for (const p of profiles) compiled.set(p.column, prepare(rule, p.target, views.get(p.column), outputs.get(p.target)!.files));
     for (const c of tests.cases) {
       const checks: CheckResult[] = [];
-      const irFor = (p?: ProfileBase): Evaluation =>
+      const irFor = (p?: ProfileView): Evaluation =>
         compileRule(rule, p ? irViewOf(p) : {}).evaluate(c.event);
       const irAll = irFor();
       checks.push({ column: 'ir', expected: c.expect, actual: irAll, pass: sameOutcome(c.expect, irAll), signalDiffs: [] });
       for (const p of profiles) {
         const expected = c.expectByProfile?.[p.profile.id] ?? c.expect;
-        const ir = irFor(p.profile);
+        const view = views.get(p.column);
+        const ir = view ? irFor(view) : irAll;
         const q = compiled.get(p.column)!;
         let actual: TargetOutcome;
         let signalDiffs: CheckResult['signalDiffs'] = [];
         if (typeof q === 'string') actual = { matched: false, score: 0, tier: null, action: null, error: q };
         else {
           try {
-            actual = outcomeOfResults(q.run([targets[p.target].evaluator!.toRow(c.event, p.profile)]));
+            actual = outcomeOfResults(q.run([targets[p.target].evaluator!.toRow(c.event, view!)]));
             if (actual.signals && ir.matched === actual.matched)
               signalDiffs = rule.signals
                 .map((s) => ({ id: s.id, ir: ir.signals.includes(s.id), target: actual.signals!.includes(s.id), expression: q.signalExpression(s.id) }))
@@ -130,7 +132,8 @@ export function runTests(paths: readonly string[], opts: TestOptions = {}): Test
   return { columns, cases, diagnostics, passed, failed };
 }
 
-function prepare(rule: RuleIR, target: TargetId, profile: ProfileBase, files: readonly EmittedFile[]): CompiledQuery | string {
+function prepare(rule: RuleIR, target: TargetId, profile: ProfileView | undefined, files: readonly EmittedFile[]): CompiledQuery | string {
+  if (!profile) return `no ${rule.logsource.category} events in this profile`;
   const folder = `${target}/${profile.id}/`;
   const inFolder = files.filter((f) => f.path.startsWith(folder));
   const query = inFolder.find((f) => f.path.slice(folder.length).replace(/\.[^.]+$/, '') === rule.name);

@@ -5,7 +5,7 @@
  */
 import { targets, TARGET_IDS } from '../../src/backends/index.js';
 import type { CompiledQuery } from '../../src/backends/evaluation.js';
-import type { ProfileBase } from '../../src/backends/types.js';
+import { viewFor, type ProfileBase, type ProfileView } from '../../src/backends/types.js';
 import { compileRules } from '../../src/compile.js';
 import { compileRule, type CanonicalEvent, type CompiledRule } from '../../src/ir/evaluate.js';
 import type { RuleIR } from '../../src/ir/nodes.js';
@@ -13,7 +13,7 @@ import { irViewOf, outcomeOfResults, type TargetOutcome } from '../../src/testin
 
 export interface Column {
   readonly name: string;
-  readonly profile: ProfileBase;
+  readonly profile: ProfileView<ProfileBase>;
   readonly ir: CompiledRule;
   readonly query: CompiledQuery;
   readonly toRow: (e: CanonicalEvent) => Readonly<Record<string, unknown>>;
@@ -27,7 +27,9 @@ export function columnsFor(rule: RuleIR): Column[] {
     const target = targets[t];
     if (!target.evaluator) throw new Error(`target ${t} has no evaluator`);
     const files = compileRules([rule], { targets: [t] }).files;
-    for (const profile of target.profiles) {
+    for (const base of target.profiles as readonly ProfileBase[]) {
+      const profile = viewFor(base, rule.logsource.category);
+      if (!profile) continue; // the profile has no events of this log source
       const folder = `${t}/${profile.id}/`;
       const query = files.find((f) => f.path === `${folder}${rule.name}.${f.path.split('.').pop()}`);
       if (!query) continue; // the profile cannot run this rule (reported by compile)

@@ -13,7 +13,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/backends/evaluation.js';
 import { createKqlEvaluator, KqlQueryError } from '../../src/backends/kql/evaluate.js';
-import { defender } from '../../src/backends/kql/profiles.js';
+import { defender as defenderProfile } from '../../src/backends/kql/profiles.js';
+import { viewFor } from '../../src/backends/types.js';
+
+const defender = viewFor(defenderProfile, 'process_creation')!;
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const evaluator = createKqlEvaluator({ now: () => NOW });

@@ -10,7 +10,10 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedConstruct, type Row } from '../../src/backends/evaluation.js';
 import { SigmaRuleError, sigmaEvaluator } from '../../src/backends/sigma/evaluate.js';
-import { taxonomy } from '../../src/backends/sigma/profiles.js';
+import { taxonomy as taxonomyProfile } from '../../src/backends/sigma/profiles.js';
+import { viewFor } from '../../src/backends/types.js';
+
+const taxonomy = viewFor(taxonomyProfile, 'process_creation')!;
 
 /** A Sigma rule around a `detection:` body (YAML, as written in a rule), compiled by the evaluator. */
 function sigma(detection: string): (row: Row) => boolean {

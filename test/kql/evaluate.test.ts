@@ -11,8 +11,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UnsupportedConstruct, type CompiledQuery, type Row } from '../../src/backends/evaluation.js';
 import { KqlQueryError, kqlEvaluator } from '../../src/backends/kql/evaluate.js';
-import { defender, kqlProfiles, sentinel, type KqlProfile } from '../../src/backends/kql/profiles.js';
-import { DEVICE_PROCESS_COLUMNS, kqlRow } from '../../src/backends/kql/rows.js';
+import { defender as defenderProfile, kqlProfiles as kqlProfileBases, sentinel as sentinelProfile, type KqlProfile as KqlProfileBase } from '../../src/backends/kql/profiles.js';
+import { viewFor, type ProfileView } from '../../src/backends/types.js';
+import { DEVICE_TABLE_COLUMNS } from '../../src/backends/kql/tables.js';
+
+/** The profiles as process_creation rules see them. */
+type KqlProfile = ProfileView<KqlProfileBase>;
+const processView = (p: KqlProfileBase): KqlProfile => viewFor(p, 'process_creation')!;
+const defender = processView(defenderProfile);
+const sentinel = processView(sentinelProfile);
+const kqlProfiles = kqlProfileBases.map(processView);
+import { kqlRow } from '../../src/backends/kql/rows.js';
+const DEVICE_PROCESS_COLUMNS = { defender: DEVICE_TABLE_COLUMNS.defender.DeviceProcessEvents!, sentinel: DEVICE_TABLE_COLUMNS.sentinel.DeviceProcessEvents! };
 import { compileRules } from '../../src/compile.js';
 import { compileRule, type CanonicalEvent, type CompiledRule } from '../../src/ir/evaluate.js';
 import type { RuleIR } from '../../src/ir/nodes.js';

@@ -20,7 +20,10 @@ import type { CanonicalField } from '../../src/model/types.js';
 import { UnsupportedConstruct, type CompiledQuery } from '../../src/backends/evaluation.js';
 import { SigmaRuleError, sigmaEvaluator } from '../../src/backends/sigma/evaluate.js';
 import { sigmaRow } from '../../src/backends/sigma/rows.js';
-import { taxonomy } from '../../src/backends/sigma/profiles.js';
+import { taxonomy as taxonomyProfile } from '../../src/backends/sigma/profiles.js';
+import { viewFor } from '../../src/backends/types.js';
+
+const taxonomy = viewFor(taxonomyProfile, 'process_creation')!;
 import { escapeRegexLiteral } from '../../src/ir/regex.js';
 import { loadRuleText, miniRule } from '../support/rules.js';
 

@@ -23,7 +23,10 @@ import type { EmittedFile } from '../../src/backends/types.js';
 import { ConfParseError, parseConf } from '../../src/backends/spl/conf.js';
 import { anchorAssertions, compileSpl, macrosFromConf, macrosFromShared, SplQueryError, splEvaluator, type SplMacroDefinition } from '../../src/backends/spl/evaluate.js';
 import { FIXED_TIME, splRow } from '../../src/backends/spl/rows.js';
-import { sysmonLinux } from '../../src/backends/spl/profiles.js';
+import { sysmonLinux as sysmonLinuxProfile } from '../../src/backends/spl/profiles.js';
+import { viewFor } from '../../src/backends/types.js';
+
+const sysmonLinux = viewFor(sysmonLinuxProfile, 'process_creation')!;
 import { pcreToJs } from '../../src/backends/pcre.js';
 import { events as sharedEvents } from '../support/events.js';
 import { loadRuleText, miniRule } from '../support/rules.js';

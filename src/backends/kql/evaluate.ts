@@ -4,7 +4,7 @@
  * ../shared/reference/semantics.md §2 and never reads the IR.
  *
  * The query is parsed and semantically analysed by Microsoft's Kusto.Language (kusto.ts) against the
- * table's schema (rows.ts `DEVICE_PROCESS_COLUMNS`); any Error diagnostic fails compilation with
+ * table's schema (tables.ts `DEVICE_TABLE_COLUMNS`); any Error diagnostic fails compilation with
  * Kusto's message. The analysed syntax tree is then walked **once** into closures (each operator a
  * step over a row, each expression a function of the row); `run` never looks at the tree again.
  * Whatever the walk meets that is not implemented below (a tabular operator, function, operator,
@@ -56,6 +56,7 @@
  *   (their results are not in §2).
  */
 /// <reference types="@kusto/language-service-next" />
+import type { ProfileView } from '../types.js';
 import type { CompiledQuery, QueryEvaluator, Row, TargetResult } from '../evaluation.js';
 import { UnsupportedConstruct } from '../evaluation.js';
 import type { EmittedFile } from '../types.js';
@@ -1371,7 +1372,7 @@ export interface KqlEvaluatorOptions {
 }
 
 /** The query text analysed by Kusto.Language against the profile's tables; throws on any Error diagnostic. */
-function analysed(query: EmittedFile, profile: KqlProfile, tables: ReadonlyMap<string, KqlColumns>): Kusto.Language.KustoCode {
+function analysed(query: EmittedFile, profile: ProfileView<KqlProfile>, tables: ReadonlyMap<string, KqlColumns>): Kusto.Language.KustoCode {
   loadKusto();
   const key = `${profile.schemaSet}:${[...tables.keys()].join(',')}`;
   const globals = kustoGlobals(key, profile.schemaSet, [...tables].map(([name, columns]) => ({ name, columns })));
@@ -1396,7 +1397,7 @@ export function createKqlEvaluator(options: KqlEvaluatorOptions = {}): QueryEval
   return {
     target: 'kql',
     toRow: kqlRow,
-    compile(query: EmittedFile, _shared: readonly EmittedFile[], profile: KqlProfile): CompiledQuery {
+    compile(query: EmittedFile, _shared: readonly EmittedFile[], profile: ProfileView<KqlProfile>): CompiledQuery {
       const tables = kqlTablesOf(profile);
       const code = analysed(query, profile, tables);
       const clock: Clock = { now: 0 };

@@ -5,7 +5,8 @@ import { fragmentText, renderExpr, renderTierCond } from '../text/compiler.js';
 import { loadTemplate } from '../templates.js';
 import { provenanceLines } from '../provenance.js';
 import { telemetryFor } from '../telemetry.js';
-import type { RenderResult, Target } from '../types.js';
+import { viewFor, type RenderResult, type Target } from '../types.js';
+import { shownFields } from '../fields.js';
 import { kqlDialect as d } from './dialect.js';
 import { kqlColumn, kqlComment, kqlString } from './escape.js';
 import { kqlProfiles, type KqlProfile } from './profiles.js';
@@ -16,12 +17,13 @@ const queryTemplate = loadTemplate(new URL('./templates/query.kql.hbs', import.m
 export function renderKql(rule: RuleIR, profile: KqlProfile): RenderResult {
   const telemetry = telemetryFor(rule, 'kql', profile);
   if (telemetry.unsupported) return { files: [], diagnostics: [telemetry.unsupported] };
-  const fieldOf = (f: CanonicalField) => (profile.fields[f] ? kqlColumn(profile.fields[f]!) : undefined);
+  const fields = viewFor(profile, rule.logsource.category)!.fields;
+  const fieldOf = (f: CanonicalField) => (fields[f] ? kqlColumn(fields[f]!) : undefined);
   const stages: string[] = [];
 
   // String columns are never null in KQL (absent reads as ""); placeholders, where a profile has any, become "".
   const normalise = allFieldsRead(rule)
-    .filter((f) => profile.fields[f] && profile.placeholders.length)
+    .filter((f) => fields[f] && profile.placeholders.length)
     .map((f) => `${fieldOf(f)!} = iff(${fieldOf(f)!} in (${profile.placeholders.map(kqlString).join(', ')}), "", ${fieldOf(f)!})`);
   if (normalise.length) stages.push(`extend ${normalise.join(', ')}`);
 
@@ -35,8 +37,8 @@ export function renderKql(rule: RuleIR, profile: KqlProfile): RenderResult {
   stages.push(`extend risk_tier = ${cases.length ? `case(${[...cases, kqlString(last.name)].join(',\n    ')})` : kqlString(last.name)}`);
   const risk = rule.tiers.filter((t) => t.action === 'risk').map((t) => t.name);
   stages.push(`extend risk_action = ${risk.length ? `iff(risk_tier in (${risk.map(kqlString).join(', ')}), "risk", "alert")` : '"alert"'}`);
-  const shown = (['User', 'Image', 'CommandLine', 'ParentImage', 'ParentCommandLine'] as CanonicalField[])
-    .map((f) => profile.fields[f])
+  const shown = shownFields(rule.logsource.category)
+    .map((f) => fields[f])
     .filter((c): c is string => c !== undefined && !profile.keepColumns.includes(c));
   const columns = [...profile.keepColumns, ...shown].map(kqlColumn).concat(rule.signals.map((s) => `sig_${s.id}`), ['risk_score', 'risk_tier', 'risk_action']);
   stages.push(`project ${columns.join(', ')}`);

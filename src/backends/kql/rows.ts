@@ -20,72 +20,36 @@
  * - Other keys of the event are not telemetry of this table and are dropped.
  */
 import { createHash } from 'node:crypto';
-import type { CanonicalField } from '../../model/types.js';
+import type { CanonicalField, LogsourceCategory } from '../../model/types.js';
 import type { CanonicalEvent } from '../../ir/evaluate.js';
 import type { Row } from '../evaluation.js';
 import type { KqlProfile } from './profiles.js';
+import type { ProfileView } from '../types.js';
+import { DEVICE_TABLE_COLUMNS } from './tables.js';
 
 export type KqlColumnType = 'string' | 'long' | 'int' | 'real' | 'bool' | 'datetime' | 'timespan' | 'dynamic';
 export type KqlColumns = readonly (readonly [string, KqlColumnType])[];
 
-export const DEVICE_PROCESS_TABLE = 'DeviceProcessEvents';
-
-/**
- * Columns of `DeviceProcessEvents` (name, Kusto type), in order, per schema set. Copied from
- * ../shared/reference/defender-tables.json (`defender.DeviceProcessEvents`,
- * `sentinel.DeviceProcessEvents`; facts from the Defender XDR advanced-hunting table page and the
- * Azure Monitor Logs table reference, K-tab); test/kql/evaluate.test.ts checks this equals the JSON.
- * The sentinel set is the defender set with `AdditionalFields` typed dynamic, plus the columns Log
- * Analytics adds.
- */
-const DEFENDER_DEVICE_PROCESS: KqlColumns = [
-  ['Timestamp', 'datetime'], ['DeviceId', 'string'], ['DeviceName', 'string'], ['ActionType', 'string'], ['FileName', 'string'],
-  ['FolderPath', 'string'], ['SHA1', 'string'], ['SHA256', 'string'], ['MD5', 'string'], ['FileSize', 'long'],
-  ['ProcessVersionInfoCompanyName', 'string'], ['ProcessVersionInfoProductName', 'string'],
-  ['ProcessVersionInfoProductVersion', 'string'], ['ProcessVersionInfoInternalFileName', 'string'],
-  ['ProcessVersionInfoOriginalFileName', 'string'], ['ProcessVersionInfoFileDescription', 'string'], ['ProcessId', 'long'],
-  ['ProcessCommandLine', 'string'], ['ProcessIntegrityLevel', 'string'], ['ProcessTokenElevation', 'string'],
-  ['ProcessCreationTime', 'datetime'], ['AccountDomain', 'string'], ['AccountName', 'string'], ['AccountSid', 'string'],
-  ['AccountUpn', 'string'], ['AccountObjectId', 'string'], ['LogonId', 'long'], ['InitiatingProcessAccountDomain', 'string'],
-  ['InitiatingProcessAccountName', 'string'], ['InitiatingProcessAccountSid', 'string'], ['InitiatingProcessAccountUpn', 'string'],
-  ['InitiatingProcessAccountObjectId', 'string'], ['InitiatingProcessIntegrityLevel', 'string'],
-  ['InitiatingProcessTokenElevation', 'string'], ['InitiatingProcessSHA1', 'string'], ['InitiatingProcessSHA256', 'string'],
-  ['InitiatingProcessMD5', 'string'], ['InitiatingProcessFileName', 'string'], ['InitiatingProcessFileSize', 'long'],
-  ['InitiatingProcessVersionInfoCompanyName', 'string'], ['InitiatingProcessVersionInfoProductName', 'string'],
-  ['InitiatingProcessVersionInfoProductVersion', 'string'], ['InitiatingProcessVersionInfoInternalFileName', 'string'],
-  ['InitiatingProcessVersionInfoOriginalFileName', 'string'], ['InitiatingProcessVersionInfoFileDescription', 'string'],
-  ['InitiatingProcessId', 'long'], ['InitiatingProcessCommandLine', 'string'], ['InitiatingProcessCreationTime', 'datetime'],
-  ['InitiatingProcessFolderPath', 'string'], ['InitiatingProcessParentId', 'long'], ['InitiatingProcessParentFileName', 'string'],
-  ['InitiatingProcessParentCreationTime', 'datetime'], ['InitiatingProcessLogonId', 'long'], ['InitiatingProcessSignerType', 'string'],
-  ['InitiatingProcessSignatureStatus', 'string'], ['ReportId', 'long'], ['AppGuardContainerId', 'string'],
-  ['AdditionalFields', 'string'], ['InitiatingProcessSessionId', 'long'], ['IsInitiatingProcessRemoteSession', 'bool'],
-  ['InitiatingProcessRemoteSessionDeviceName', 'string'], ['InitiatingProcessRemoteSessionIP', 'string'],
-  ['CreatedProcessSessionId', 'long'], ['IsProcessRemoteSession', 'bool'], ['ProcessRemoteSessionDeviceName', 'string'],
-  ['ProcessRemoteSessionIP', 'string'], ['ProcessUniqueId', 'string'], ['InitiatingProcessUniqueId', 'string'],
-  ['TimeGenerated', 'datetime'],
-];
-
-const SENTINEL_DEVICE_PROCESS: KqlColumns = [
-  ...DEFENDER_DEVICE_PROCESS.map(([name, type]) => [name, name === 'AdditionalFields' ? 'dynamic' : type] as const),
-  ['TenantId', 'string'], ['SourceSystem', 'string'], ['Type', 'string'], ['MachineGroup', 'string'],
-  ['_BilledSize', 'real'], ['_IsBillable', 'string'],
-];
-
-export const DEVICE_PROCESS_COLUMNS: Readonly<Record<KqlProfile['schemaSet'], KqlColumns>> = {
-  defender: DEFENDER_DEVICE_PROCESS,
-  sentinel: SENTINEL_DEVICE_PROCESS,
-};
-
 /** The tables (name → columns) a profile's queries are analysed and run against. */
-export function kqlTablesOf(profile: KqlProfile): ReadonlyMap<string, KqlColumns> {
+export function kqlTablesOf(profile: KqlProfile | ProfileView<KqlProfile>): ReadonlyMap<string, KqlColumns> {
   const out = new Map<string, KqlColumns>();
   for (const table of Object.values(profile.tables)) {
     if (table === undefined) continue;
-    if (table !== DEVICE_PROCESS_TABLE) throw new Error(`kql profile ${profile.id}: no schema for table ${table}`);
-    out.set(table, DEVICE_PROCESS_COLUMNS[profile.schemaSet]);
+    const columns = DEVICE_TABLE_COLUMNS[profile.schemaSet][table];
+    if (!columns) throw new Error(`kql profile ${profile.id}: no schema for table ${table}`);
+    out.set(table, columns);
   }
   return out;
 }
+
+/**
+ * What a row states by construction, per log source: its ActionType, and which canonical fields give
+ * the `FileName` and `InitiatingProcessFileName` columns (the last path component).
+ */
+const BY_CATEGORY: Readonly<Record<LogsourceCategory, { action: string; fileName: CanonicalField; initiatingFileName: CanonicalField }>> = {
+  process_creation: { action: 'ProcessCreated', fileName: 'Image', initiatingFileName: 'ParentImage' },
+  file_event: { action: 'FileCreated', fileName: 'TargetFilename', initiatingFileName: 'Image' },
+};
 
 const TIME_COLUMNS = ['Timestamp', 'TimeGenerated'] as const;
 
@@ -110,19 +74,21 @@ function canonicalJson(value: unknown): string {
 }
 
 interface Template {
+  readonly table: string;
   readonly empty: Readonly<Record<string, unknown>>;
   readonly pairs: readonly (readonly [CanonicalField, string])[];
   readonly columns: ReadonlySet<string>;
 }
 
-const templates = new WeakMap<KqlProfile, Template>();
+const templates = new Map<string, Template>();
 
-function templateOf(profile: KqlProfile): Template {
-  let t = templates.get(profile);
+function templateOf(profile: ProfileView<KqlProfile>): Template {
+  const key = `${profile.id}\u0000${profile.category}`;
+  let t = templates.get(key);
   if (!t) {
-    const table = profile.tables.process_creation;
-    if (table !== DEVICE_PROCESS_TABLE) throw new Error(`kql profile ${profile.id}: rows are built for ${DEVICE_PROCESS_TABLE}, not ${String(table)}`);
-    const columns = DEVICE_PROCESS_COLUMNS[profile.schemaSet];
+    const table = profile.tables[profile.category];
+    const columns = table === undefined ? undefined : DEVICE_TABLE_COLUMNS[profile.schemaSet][table];
+    if (!table || !columns) throw new Error(`kql profile ${profile.id}: no table schema for ${profile.category}`);
     const empty: Record<string, unknown> = {};
     for (const [name, type] of columns) empty[name] = type === 'string' ? '' : null;
     const names = new Set(columns.map(([n]) => n));
@@ -132,18 +98,19 @@ function templateOf(profile: KqlProfile): Template {
         if (!names.has(column)) throw new Error(`kql profile ${profile.id}: field ${canonical} maps to ${column}, not a column of ${table}`);
         return [canonical, column] as const;
       });
-    t = { empty, pairs, columns: names };
-    templates.set(profile, t);
+    t = { table, empty, pairs, columns: names };
+    templates.set(key, t);
   }
   return t;
 }
 
-/** The DeviceProcessEvents row for a canonical event, as the profile's telemetry would hold it. */
-export function kqlRow(event: CanonicalEvent, profile: KqlProfile): Row {
-  const { empty, pairs, columns } = templateOf(profile);
+/** The row of the profile's table for a canonical event, as the profile's telemetry would hold it. */
+export function kqlRow(event: CanonicalEvent, profile: ProfileView<KqlProfile>): Row {
+  const { table, empty, pairs, columns } = templateOf(profile);
+  const facts = BY_CATEGORY[profile.category];
   const row: Record<string, unknown> = { ...empty };
-  row.ActionType = 'ProcessCreated';
-  if (columns.has('Type')) row.Type = DEVICE_PROCESS_TABLE;
+  row.ActionType = facts.action;
+  if (columns.has('Type')) row.Type = table;
   for (const [canonical, column] of pairs) {
     const v = Object.hasOwn(event, canonical) ? event[canonical] : undefined;
     row[column] = typeof v === 'string' ? v : '';
@@ -155,9 +122,9 @@ export function kqlRow(event: CanonicalEvent, profile: KqlProfile): Row {
   row.DeviceName = host;
   row.DeviceId = sha1(`DeviceId:${host}`);
   row.ReportId = parseInt(sha1(`ReportId:${canonicalJson(event)}`).slice(0, 12), 16);
-  const image = profile.fields.Image;
-  if (image && typeof row[image] === 'string') row.FileName = baseName(row[image] as string);
-  const parent = profile.fields.ParentImage;
-  if (parent && typeof row[parent] === 'string') row.InitiatingProcessFileName = baseName(row[parent] as string);
+  const file = profile.fields[facts.fileName];
+  if (file && typeof row[file] === 'string') row.FileName = baseName(row[file] as string);
+  const initiating = profile.fields[facts.initiatingFileName];
+  if (initiating && typeof row[initiating] === 'string') row.InitiatingProcessFileName = baseName(row[initiating] as string);
   return row;
 }

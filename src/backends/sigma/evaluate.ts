@@ -44,6 +44,7 @@
  *   identifiers"; pySigma's `ConditionSelector` does the same). A condition list is the OR of its
  *   conditions.
  */
+import type { ProfileView } from '../types.js';
 import { signalSelectionPrefix } from './condition.js';
 import yaml from 'js-yaml';
 import type { CompiledQuery, QueryEvaluator, Row, TargetResult } from '../evaluation.js';
@@ -636,7 +637,7 @@ export function compileSigmaFile(query: EmittedFile): CompiledQuery {
 export const sigmaEvaluator: QueryEvaluator<SigmaProfile> = {
   target: 'sigma',
   toRow: sigmaRow,
-  compile(query: EmittedFile, _shared: readonly EmittedFile[], _profile: SigmaProfile): CompiledQuery {
+  compile(query: EmittedFile, _shared: readonly EmittedFile[], _profile: ProfileView<SigmaProfile>): CompiledQuery {
     return compileSigmaFile(query);
   },
 };

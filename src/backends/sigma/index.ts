@@ -13,7 +13,7 @@ import { tierSelection, type SignalFormula } from '../../ir/tier-logic.js';
 import { loadTemplate } from '../templates.js';
 import { provenanceLines } from '../provenance.js';
 import { telemetryFor } from '../telemetry.js';
-import type { RenderResult, Target } from '../types.js';
+import { viewFor, type RenderResult, type Target } from '../types.js';
 import { cAnd, cNot, cOr, exprToCond, printCond, Selections, signalSelectionPrefix, type Cond } from './condition.js';
 import { sigmaEvaluator } from './evaluate.js';
 import { sigmaProfiles, type SigmaProfile } from './profiles.js';
@@ -53,7 +53,8 @@ export interface SigmaDocument {
 }
 
 export function sigmaDocuments(rule: RuleIR, profile: SigmaProfile): SigmaDocument[] {
-  const fieldOf = (f: CanonicalField) => profile.fields[f]!;
+  const fields = viewFor(profile, rule.logsource.category)!.fields;
+  const fieldOf = (f: CanonicalField) => fields[f]!;
   const sel = new Selections();
   const matchCond = exprToCond(rule.match, 'match', sel, fieldOf);
   const signalConds = new Map(rule.signals.map((s) => [s.id, exprToCond(s.expr, signalSelectionPrefix(s.id), sel, fieldOf)]));

@@ -8,10 +8,9 @@ export interface SigmaProfile extends ProfileBase {
 
 export const taxonomy: SigmaProfile = {
   id: 'taxonomy',
-  description: 'Sigma rules in the Sigma taxonomy (process_creation, product linux)',
-  fields: taxonomyFields('process_creation'),
+  description: 'Sigma rules in the Sigma taxonomy (process_creation, file_event; product linux)',
+  fields: { process_creation: taxonomyFields('process_creation'), file_event: taxonomyFields('file_event') },
   placeholders: [],
-  categories: ['process_creation'],
   product: 'linux',
 };
 

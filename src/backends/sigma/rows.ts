@@ -16,6 +16,7 @@ import type { CanonicalField } from '../../model/types.js';
 import type { CanonicalEvent } from '../../ir/evaluate.js';
 import type { Row } from '../evaluation.js';
 import type { SigmaProfile } from './profiles.js';
+import type { ProfileView } from '../types.js';
 
 const KEPT = ['_time', 'host'] as const;
 
@@ -24,21 +25,22 @@ interface Mapping {
   readonly placeholders: ReadonlySet<string>;
 }
 
-const mappings = new WeakMap<SigmaProfile, Mapping>();
+const mappings = new Map<string, Mapping>();
 
-function mappingOf(profile: SigmaProfile): Mapping {
-  let m = mappings.get(profile);
+function mappingOf(profile: ProfileView<SigmaProfile>): Mapping {
+  const key = `${profile.id}\u0000${profile.category}`;
+  let m = mappings.get(key);
   if (!m) {
     const pairs = (Object.entries(profile.fields) as [CanonicalField, string | undefined][])
       .filter((p): p is [CanonicalField, string] => typeof p[1] === 'string')
       .map(([canonical, target]) => [canonical, target] as const);
     m = { pairs, placeholders: new Set(profile.placeholders) };
-    mappings.set(profile, m);
+    mappings.set(key, m);
   }
   return m;
 }
 
-export function sigmaRow(event: CanonicalEvent, profile: SigmaProfile): Row {
+export function sigmaRow(event: CanonicalEvent, profile: ProfileView<SigmaProfile>): Row {
   const { pairs, placeholders } = mappingOf(profile);
   const row: Record<string, unknown> = {};
   for (const k of KEPT) {

@@ -89,6 +89,7 @@
  *   "smallest (desc) / largest (asc)").
  * - `search <terms>`: as the base search, on the current rows.
  */
+import type { ProfileView } from '../types.js';
 import { UnsupportedConstruct, type CompiledQuery, type QueryEvaluator, type Row, type TargetResult } from '../evaluation.js';
 import { pcreToJs } from '../pcre.js';
 import type { EmittedFile } from '../types.js';
@@ -1533,7 +1534,7 @@ export function compileSpl(text: string, macros: MacroTable = new Map()): Compil
 export const splEvaluator: QueryEvaluator<SplProfile> = {
   target: 'spl',
   toRow: splRow,
-  compile(query: EmittedFile, shared: readonly EmittedFile[], _profile: SplProfile): CompiledQuery {
+  compile(query: EmittedFile, shared: readonly EmittedFile[], _profile: ProfileView<SplProfile>): CompiledQuery {
     return compileSpl(query.content, macrosFromShared(shared));
   },
 };

@@ -5,7 +5,8 @@ import { fragmentText, renderExpr, renderTierCond } from '../text/compiler.js';
 import { loadTemplate } from '../templates.js';
 import { provenanceLines } from '../provenance.js';
 import { telemetryFor } from '../telemetry.js';
-import type { EmittedFile, RenderResult, Target } from '../types.js';
+import { viewFor, type EmittedFile, type RenderResult, type Target } from '../types.js';
+import { shownFields } from '../fields.js';
 import { splDialect as d } from './dialect.js';
 import { splComment, splField, splMacroName, splString } from './escape.js';
 import { splProfiles, type SplProfile, type SplMacro } from './profiles.js';
@@ -26,12 +27,13 @@ export function filterMacro(rule: RuleIR): SplMacro {
 export function renderSpl(rule: RuleIR, profile: SplProfile): RenderResult {
   const telemetry = telemetryFor(rule, 'spl', profile);
   if (telemetry.unsupported) return { files: [], diagnostics: [telemetry.unsupported] };
-  const fieldOf = (f: CanonicalField) => (profile.fields[f] ? splField(profile.fields[f]!) : undefined);
+  const fields = viewFor(profile, rule.logsource.category)!.fields;
+  const fieldOf = (f: CanonicalField) => (fields[f] ? splField(fields[f]!) : undefined);
   const stages: string[] = [];
 
   // Missing values mean one thing: null and placeholders become "", so no predicate sees NULL.
   const normalise = allFieldsRead(rule)
-    .filter((f) => profile.fields[f])
+    .filter((f) => fields[f])
     .map((f) => {
       const name = fieldOf(f)!;
       const placeholders = profile.placeholders.map((p) => `${name}==${splString(p)}, ""`).join(', ');
@@ -49,7 +51,7 @@ export function renderSpl(rule: RuleIR, profile: SplProfile): RenderResult {
   stages.push(`eval risk_tier=case(${tierCases.join(', ')})`);
   const riskTiers = rule.tiers.filter((t) => t.action === 'risk').map((t) => `risk_tier==${splString(t.name)}`);
   stages.push(riskTiers.length ? `eval risk_action=case(${riskTiers.join(' OR ')}, "risk", true(), "alert")` : 'eval risk_action="alert"');
-  const shown = (['User', 'Image', 'CommandLine', 'ParentImage', 'ParentCommandLine', 'CurrentDirectory'] as CanonicalField[]).filter((f) => profile.fields[f]).map((f) => fieldOf(f)!);
+  const shown = shownFields(rule.logsource.category).filter((f) => fields[f]).map((f) => fieldOf(f)!);
   stages.push(`table ${[profile.timeField, profile.hostField, ...shown, ...rule.signals.map((s) => `sig_${s.id}`), 'risk_score', 'risk_tier', 'risk_action'].join(', ')}`);
   stages.push(`sort 0 -risk_score, -${profile.timeField}`);
   stages.push(`\`${filterMacroName(rule)}\``);

@@ -3,6 +3,7 @@
  * Sysmon for Linux (sourcetype `sysmon:linux`, EventID 1) uses the Sigma taxonomy's field names and
  * writes `-` for a missing value (for example ParentImage of a process whose parent is gone).
  */
+import type { LogsourceCategory } from '../../model/types.js';
 import type { ProfileBase } from '../types.js';
 import { taxonomyFields } from '../fields.js';
 
@@ -14,7 +15,7 @@ export interface SplMacro {
 
 export interface SplProfile extends ProfileBase {
   /** Per log source: the macro that selects its events (never `index=*`). */
-  readonly baseSearch: Readonly<Partial<Record<'process_creation', string>>>;
+  readonly baseSearch: Readonly<Partial<Record<LogsourceCategory, string>>>;
   /** Macros the base searches use, written to macros.conf. */
   readonly macros: readonly SplMacro[];
   readonly timeField: string;
@@ -24,10 +25,9 @@ export interface SplProfile extends ProfileBase {
 export const sysmonLinux: SplProfile = {
   id: 'sysmon_linux',
   description: 'Sysmon for Linux events in Splunk (sourcetype sysmon:linux), Sigma taxonomy field names',
-  fields: taxonomyFields('process_creation'),
+  fields: { process_creation: taxonomyFields('process_creation'), file_event: taxonomyFields('file_event') },
   placeholders: ['-'],
-  categories: ['process_creation'],
-  baseSearch: { process_creation: 't1612_sysmon_linux_process_creation' },
+  baseSearch: { process_creation: 't1612_sysmon_linux_process_creation', file_event: 't1612_sysmon_linux_file_event' },
   macros: [
     {
       name: 't1612_sysmon_linux_index',
@@ -38,6 +38,11 @@ export const sysmonLinux: SplProfile = {
       name: 't1612_sysmon_linux_process_creation',
       definition: '`t1612_sysmon_linux_index` sourcetype="sysmon:linux" EventID=1',
       description: 'Sysmon for Linux process creation events (EventID 1).',
+    },
+    {
+      name: 't1612_sysmon_linux_file_event',
+      definition: '`t1612_sysmon_linux_index` sourcetype="sysmon:linux" EventID=11',
+      description: 'Sysmon for Linux file creation events (EventID 11).',
     },
   ],
   timeField: '_time',

@@ -19,10 +19,11 @@
  *   (`index=main sourcetype="sysmon:linux" EventID=1`) select the event;
  * - other keys of the canonical event are not telemetry and are dropped.
  */
-import type { CanonicalField } from '../../model/types.js';
+import type { CanonicalField, LogsourceCategory } from '../../model/types.js';
 import type { CanonicalEvent } from '../../ir/evaluate.js';
 import type { Row } from '../evaluation.js';
 import type { SplProfile } from './profiles.js';
+import type { ProfileView } from '../types.js';
 
 /** `_time` of an event that has none: 2026-11-20T10:00:00Z. */
 export const FIXED_TIME = Date.UTC(2026, 10, 20, 10, 0, 0) / 1000;
@@ -37,16 +38,20 @@ interface Mapping {
   readonly placeholder: string | undefined;
 }
 
-const mappings = new WeakMap<SplProfile, Mapping>();
+/** Sysmon for Linux event ids per log source (process creation 1, file creation 11). */
+const SYSMON_EVENT_ID: Readonly<Record<LogsourceCategory, string>> = { process_creation: '1', file_event: '11' };
 
-function mappingOf(profile: SplProfile): Mapping {
-  let m = mappings.get(profile);
+const mappings = new Map<string, Mapping>();
+
+function mappingOf(profile: ProfileView<SplProfile>): Mapping {
+  const key = `${profile.id}\u0000${profile.category}`;
+  let m = mappings.get(key);
   if (!m) {
     const pairs = (Object.entries(profile.fields) as [CanonicalField, string | undefined][])
       .filter((p): p is [CanonicalField, string] => typeof p[1] === 'string')
       .map(([canonical, target]) => [canonical, target] as const);
     m = { pairs, placeholder: profile.placeholders[0] };
-    mappings.set(profile, m);
+    mappings.set(key, m);
   }
   return m;
 }
@@ -66,7 +71,7 @@ function put(row: Record<string, unknown>, key: string, value: unknown): void {
   else row[key] = value;
 }
 
-export function splRow(event: CanonicalEvent, profile: SplProfile, opts: SplRowOptions = {}): Row {
+export function splRow(event: CanonicalEvent, profile: ProfileView<SplProfile>, opts: SplRowOptions = {}): Row {
   const { pairs, placeholder } = mappingOf(profile);
   const absent = opts.absent === 'null' ? undefined : placeholder;
   const row: Record<string, unknown> = {};
@@ -75,7 +80,7 @@ export function splRow(event: CanonicalEvent, profile: SplProfile, opts: SplRowO
   if (typeof host === 'string' && host !== '') put(row, profile.hostField, host);
   row.index = 'main';
   row.sourcetype = 'sysmon:linux';
-  row.EventID = '1';
+  row.EventID = SYSMON_EVENT_ID[profile.category];
   for (const [canonical, target] of pairs) {
     const v = Object.hasOwn(event, canonical) ? event[canonical] : undefined;
     if (typeof v === 'string' && v !== '') put(row, target, v);

@@ -5,6 +5,7 @@ import { tierOrder } from './tier-order.js';
 import { unknownSignal } from './unknown-signal.js';
 import { portableRegex } from './portable-regex.js';
 import { caseFolding } from './case-folding.js';
+import { fieldCategory } from './field-category.js';
 import { unreachableThreshold } from './unreachable-threshold.js';
 import { unreachableTier } from './unreachable-tier.js';
 import { signalWithoutEffect } from './signal-without-effect.js';
@@ -16,6 +17,7 @@ export const ruleChecks: readonly RuleCheck[] = [
   unknownSignal, // tier conditions name defined signals
   portableRegex, // regexes stay in the subset every engine reads alike
   caseFolding, // case-insensitive values are ASCII letters only
+  fieldCategory, // predicates read fields of the rule's log source
   unreachableThreshold, // threshold <= sum of weights
   unreachableTier, // every tier can be reached
   signalWithoutEffect, // every signal can change the outcome
