@@ -33,6 +33,7 @@ const schema = {
               ParentCommandLine: { type: 'string' },
               User: { type: 'string' },
               CurrentDirectory: { type: 'string' },
+              TargetFilename: { type: 'string', description: 'file_event: the file written.' },
             },
           },
           expect: { $ref: '#/definitions/outcome' },

@@ -19,7 +19,7 @@ describe('validate', () => {
   it('accepts the bundled rules', async () => {
     const io = captureIo();
     expect(await run(['validate'], io)).toBe(0);
-    expect(io.stdout).toEqual(['3 rule(s) valid']);
+    expect(io.stdout).toEqual(['4 rule(s) valid']);
   });
   it('rejects a bad rule with one line, exit 2, no stack', async () => {
     const dir = tmp();
@@ -64,15 +64,19 @@ describe('compile', () => {
       'kql/defender/docker-api-build.kql',
       'kql/defender/docker-build-risk.kql',
       'kql/defender/docker-escape-ready-run.kql',
+      'kql/defender/dockerfile-in-temp.kql',
       'kql/sentinel/docker-api-build.kql',
       'kql/sentinel/docker-build-risk.kql',
       'kql/sentinel/docker-escape-ready-run.kql',
+      'kql/sentinel/dockerfile-in-temp.kql',
       'sigma/taxonomy/docker-api-build.yml',
       'sigma/taxonomy/docker-build-risk.yml',
       'sigma/taxonomy/docker-escape-ready-run.yml',
+      'sigma/taxonomy/dockerfile-in-temp.yml',
       'spl/sysmon_linux/docker-api-build.spl',
       'spl/sysmon_linux/docker-build-risk.spl',
       'spl/sysmon_linux/docker-escape-ready-run.spl',
+      'spl/sysmon_linux/dockerfile-in-temp.spl',
       'spl/sysmon_linux/macros.conf',
     ]);
     for (const f of files) expect(readFileSync(join(a, f), 'utf8')).toBe(readFileSync(join(b, f), 'utf8'));
@@ -81,7 +85,7 @@ describe('compile', () => {
   it('--target and --profile narrow the output', async () => {
     const out = tmp();
     expect(await run(['compile', '--target', 'kql', '--profile', 'sentinel', '--out', out], captureIo())).toBe(0);
-    expect(listAll(out)).toEqual(['kql/sentinel/docker-api-build.kql', 'kql/sentinel/docker-build-risk.kql', 'kql/sentinel/docker-escape-ready-run.kql']);
+    expect(listAll(out)).toEqual(['kql/sentinel/docker-api-build.kql', 'kql/sentinel/docker-build-risk.kql', 'kql/sentinel/docker-escape-ready-run.kql', 'kql/sentinel/dockerfile-in-temp.kql']);
   });
   it('an unknown profile is a usage error', async () => {
     const io = captureIo();
@@ -94,11 +98,11 @@ describe('compile', () => {
     expect(await run(['compile', '--check', '--out', out], io)).toBe(1);
     expect(readdirSync(out)).toEqual([]);
     expect(io.stderr).toContain(`${out}/spl/sysmon_linux/docker-build-risk.spl: stale or missing`);
-    expect(io.stderr.at(-1)).toBe('13 generated file(s) out of date: run `npx t1612 compile` and commit the result');
+    expect(io.stderr.at(-1)).toBe('17 generated file(s) out of date: run `npx t1612 compile` and commit the result');
     expect(await run(['compile', '--out', out], captureIo())).toBe(0);
     const ok = captureIo();
     expect(await run(['compile', '--check', '--out', out], ok)).toBe(0);
-    expect(ok.stdout).toEqual(['13 generated file(s) up to date']);
+    expect(ok.stdout).toEqual(['17 generated file(s) up to date']);
     writeFileSync(join(out, 'spl/sysmon_linux/docker-build-risk.spl'), 'edited by hand\n');
     mkdirSync(join(out, 'kql/defender'), { recursive: true });
     writeFileSync(join(out, 'kql/defender/removed-rule.kql'), 'old\n');
@@ -184,7 +188,7 @@ describe('explain', () => {
   it('an unknown rule is a usage error naming the known ones', async () => {
     const io = captureIo();
     expect(await run(['explain', 'nope'], io)).toBe(2);
-    expect(io.stderr).toEqual(['t1612:1:1: error: no rule named "nope" under rules/ (use one of: docker-api-build, docker-build-risk, docker-escape-ready-run)']);
+    expect(io.stderr).toEqual(['t1612:1:1: error: no rule named "nope" under rules/ (use one of: docker-api-build, docker-build-risk, docker-escape-ready-run, dockerfile-in-temp)']);
   });
 });
 

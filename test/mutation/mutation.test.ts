@@ -14,7 +14,7 @@ import type { Expr, RuleIR } from '../../src/ir/nodes.js';
 import { PortableRegex } from '../../src/ir/regex.js';
 import { loadRules } from '../../src/pipeline.js';
 import { runTests } from '../../src/testing/run.js';
-import { events } from '../support/events.js';
+import { events, fileEvents } from '../support/events.js';
 import { columnsFor, disagreements } from '../agreement/harness.js';
 
 const goldenRules = readdirSync('test/golden/cases').flatMap((c) =>
@@ -29,9 +29,12 @@ function caught(): string | undefined {
     const f = report.cases.flatMap((c) => c.checks.filter((ch) => !ch.pass).map((ch) => `${c.rule}/${c.testCase.name} on ${ch.column}`));
     return `cases: ${f.slice(0, 3).join(', ')}${f.length > 3 ? ` (+${f.length - 3})` : ''}`;
   }
-  const columns = loadRules(paths).irs.map(columnsFor);
+  const irs = loadRules(paths).irs;
+  const byCategory = (c: string) => irs.filter((r) => r.logsource.category === c).map(columnsFor);
+  const processColumns = byCategory('process_creation');
+  const fileColumns = byCategory('file_event');
   const result = fc.check(
-    fc.property(events, (e) => columns.every((c) => disagreements(c, e).length === 0)),
+    fc.property(events, fileEvents, (e, f) => processColumns.every((c) => disagreements(c, e).length === 0) && fileColumns.every((c) => disagreements(c, f).length === 0)),
     { seed: 1612, numRuns: 500 },
   );
   return result.failed ? `agreement property: ${JSON.stringify(result.counterexample)}` : undefined;

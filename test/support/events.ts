@@ -67,3 +67,23 @@ export const events: fc.Arbitrary<CanonicalEvent> = fc
     for (const [k, v] of Object.entries(rest)) if (v !== undefined) e[k] = v;
     return e as CanonicalEvent;
   });
+
+/** file_event: a file written (temp and non-temp paths, Dockerfile look-alikes) and its writer. */
+export const fileEvents: fc.Arbitrary<CanonicalEvent> = fc
+  .record({
+    dir: fc.constantFrom('/tmp', '/tmp/a b', '/var/tmp/x', '/dev/shm', '/run/user/1000', '/tmpl', '/home/u/tmp', '/srv/app', '', '/TMP'),
+    name: fc.constantFrom('Dockerfile', 'dockerfile', 'Dockerfile.prod', 'Containerfile', 'app.dockerfile', '.dockerfile', 'Dockerfile-notes.txt', 'Dockerfile.d/readme', 'x.Dockerfile', 'notes.txt', 'Dockerfile\n'),
+    Image: maybe(fc.constantFrom('/usr/bin/curl', '/bin/bash', '/usr/bin/python3.11', '/usr/bin/vim', '/usr/local/bin/packer', '/usr/bin/sshd', '-')),
+    User: maybe(users),
+    hostileName: fc.option(hostileString, { freq: 10 }),
+  })
+  .map(({ dir, name, hostileName, ...rest }) => {
+    const e: Record<string, string> = { TargetFilename: `${dir}/${hostileName ?? name}`, _time: '2026-11-20T10:00:00Z', host: 'h1' };
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) e[k] = v;
+    return e as CanonicalEvent;
+  });
+
+/** Events of a rule's log source. */
+export function eventsFor(category: string): fc.Arbitrary<CanonicalEvent> {
+  return category === 'file_event' ? fileEvents : events;
+}
