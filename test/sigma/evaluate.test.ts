@@ -7,6 +7,7 @@
  * exactly one document, the one of the IR's tier, and an unmatched event none.
  */
 import { buildEventArb } from '../support/build-events.js';
+import { hostileStringCases, kitchenSinkCases } from '../support/golden-events.js';
 import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import yaml from 'js-yaml';
@@ -155,37 +156,7 @@ describe('the golden cases\' own test files through the emitted Sigma', () => {
 
 describe('golden case kitchen-sink: hand-written events agree with the IR', () => {
   const pair = pairFor(loadOne('test/golden/cases/kitchen-sink/kitchen-sink.yml'));
-  const base = { Image: '/usr/bin/docker', CommandLine: 'docker build .' };
-  const cases: [string, CanonicalEvent, string | null][] = [
-    ['no signal', base, null],
-    ['eq_sensitive + contains_all = 3: quiet', { ...base, CommandLine: 'docker build --label alpha=beta .', ParentCommandLine: '/Work' }, 'quiet'],
-    ['eq_sensitive is case-sensitive', { ...base, CommandLine: 'docker build --label alpha=beta .', ParentCommandLine: '/work' }, null],
-    ['eq_sensitive is a whole-value match', { ...base, CommandLine: 'docker build --label alpha=beta .', ParentCommandLine: '/Work/x' }, null],
-    ['contains_all needs both values', { ...base, CommandLine: 'docker build --label ALPHA .', ParentCommandLine: '/Work' }, null],
-    ['contains_all is case-insensitive', { ...base, CommandLine: 'docker build --label ALPHA-BETA .', ParentCommandLine: '/Work' }, 'quiet'],
-    ['starts_or_ends by ParentCommandLine + contains_all', { ...base, CommandLine: 'docker build alpha beta', ParentCommandLine: '/SRV/run.sh x' }, 'quiet'],
-    ['starts_or_ends by ParentImage (.sh, cased) + eq', { ...base, ParentImage: '/x/run.sh', ParentCommandLine: '/Work' }, 'quiet'],
-    ['.SH does not end with .sh (cased)', { ...base, ParentImage: '/x/run.SH', ParentCommandLine: '/Work' }, null],
-    ['user_regex alone = 3: rest', { ...base, User: 'ADM12' }, 'rest'],
-    ['user_regex with an empty User is absent', { ...base, User: '' }, null],
-    ['user_regex with a null User is absent', { ...base, User: null }, null],
-    ['user_regex: admin does not match', { ...base, User: 'admin' }, null],
-    ['flags = 4: rest', { ...base, CommandLine: 'docker build --pull .' }, 'rest'],
-    ['flags: --network none cancels', { ...base, CommandLine: 'docker build --pull --network none .' }, null],
-    ['flags: --network=NONE cancels', { ...base, CommandLine: 'docker build --pull --network=NONE .' }, null],
-    ['flags: --network host does not', { ...base, CommandLine: 'docker build --pull --network host .' }, 'rest'],
-    ['remote s3 = 5: mixed', { ...base, CommandLine: 'docker build s3://bucket/ctx' }, 'mixed'],
-    ['remote .tar.gz = 5: mixed', { ...base, CommandLine: 'docker build ctx.TAR.GZ' }, 'mixed'],
-    ['remote path under /srv/drop', { ...base, CommandLine: 'docker build /srv/drop/x' }, 'mixed'],
-    ['remote relative context in /srv/drop', { ...base, CurrentDirectory: '/srv/drop/app' }, 'mixed'],
-    ['remote + flags = 9: rest', { ...base, CommandLine: 'docker build --pull s3://b/c' }, 'rest'],
-    ['remote + flags + user_regex = 12: top', { ...base, CommandLine: 'docker build --pull s3://b/c', User: 'adm' }, 'top'],
-    ['every signal: top', { Image: '/usr/bin/podman', CommandLine: 'podman build --pull alpha beta s3://b/c', ParentCommandLine: '/Work', ParentImage: '/a.sh', User: 'adm1' }, 'top'],
-    ['-H takes a value before build', { ...base, CommandLine: 'docker -H tcp://h:2375 build --pull .' }, 'rest'],
-    ['Image names are case-sensitive here', { ...base, Image: '/usr/bin/Docker', CommandLine: 'docker build --pull .' }, null],
-    ['svc-ci is excluded', { ...base, CommandLine: 'docker build --pull .', User: 'svc-ci' }, null],
-    ['SVC-BUILD is excluded (case-insensitive)', { ...base, CommandLine: 'docker build --pull .', User: 'SVC-BUILD' }, null],
-  ];
+  const cases = kitchenSinkCases;
   it.each(cases)('%s', (_name, event, tier) => {
     expect(expectAgree(pair, event).tier).toBe(tier);
   });
@@ -196,32 +167,7 @@ describe('golden case kitchen-sink: hand-written events agree with the IR', () =
 
 describe('golden case hostile-strings: hand-written events agree with the IR', () => {
   const pair = pairFor(loadOne('test/golden/cases/hostile-strings/hostile-strings.yml'));
-  const hit = { ParentImage: '\\\\server\\share' }; // equals_hostile holds
-  const cases: [string, CanonicalEvent, boolean][] = [
-    ...['"quoted"', "it's", 'C:\\Temp\\new', 'a|b', '`tick`', '*star*', 'what?', '100%', '$HOME', '€ 100 日本', 'line\nbreak', 'tab\there', 'semi;colon', '[x]', '{y}', '@"verbatim"'].map(
-      (s): [string, CanonicalEvent, boolean] => [`contains ${JSON.stringify(s)}`, { CommandLine: `pre ${s} post`, ...hit }, true],
-    ),
-    ['the whole value is one of the strings', { CommandLine: 'what?', ...hit }, true],
-    ['case-insensitive: IT\'S', { CommandLine: "IT'S", ...hit }, true],
-    ['*star* is literal: xstarx does not match', { CommandLine: 'xstarx', ...hit }, false],
-    ['what? is literal: whatX does not match', { CommandLine: 'whatX', ...hit }, false],
-    ['C:\\Temp\\new needs the backslashes', { CommandLine: 'C:Tempnew', ...hit }, false],
-    ['C:\\\\Temp does not contain C:\\Temp', { CommandLine: 'C:\\\\Temp\\\\new', ...hit }, false],
-    ['line break needs the newline', { CommandLine: 'line break', ...hit }, false],
-    ['tab needs the tab', { CommandLine: 'tab here', ...hit }, false],
-    ['€ 100 日本 needs the exact text', { CommandLine: '€ 100 日', ...hit }, false],
-    ['no signal', { CommandLine: '"quoted"' }, false],
-    ['equals_hostile: the other value', { CommandLine: '"quoted"', ParentImage: '/opt/it\'s "x"/bin' }, true],
-    ['equals_hostile: case-insensitive', { CommandLine: '"quoted"', ParentImage: '\\\\SERVER\\SHARE' }, true],
-    ['equals_hostile: one backslash is not two', { CommandLine: '"quoted"', ParentImage: '\\server\\share' }, false],
-    ['equals_hostile: whole value', { CommandLine: '"quoted"', ParentImage: '/opt/it\'s "x"/bin/sh' }, false],
-    ['regex_hostile', { CommandLine: '"quoted" "abc\\12\'' }, true],
-    ['regex_hostile is case-sensitive', { CommandLine: '"quoted" "ABC\\12\'' }, false],
-    ['regex_hostile needs the backslash', { CommandLine: '"quoted" "abc12\'' }, false],
-    ['case_sensitive_unicode', { CommandLine: '"quoted"', User: 'xÜnïcödéy' }, true],
-    ['case_sensitive_unicode is case-sensitive', { CommandLine: '"quoted"', User: 'üNÏCÖDÉ' }, false],
-    ['case_sensitive_unicode: ASCII case differs', { CommandLine: '"quoted"', User: 'ÜNïcödé' }, false],
-  ];
+  const cases = hostileStringCases;
   it.each(cases)('%s', (_name, event, matched) => {
     expect(expectAgree(pair, event).matched).toBe(matched);
   });
