@@ -17,7 +17,8 @@ export interface LowerResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-const DEFAULT_DOCKER_GLOBAL_OPTIONS: readonly string[] = [];
+/** A subcommand grammar without `optionsWithValue`: every global option is a single word. */
+const NO_VALUE_OPTIONS: readonly string[] = [];
 
 export function lowerRule(rule: LoadedRule): LowerResult {
   const diagnostics: Diagnostic[] = [];
@@ -94,7 +95,7 @@ export function lowerRule(rule: LoadedRule): LowerResult {
       const g = p.subcommand;
       return trusted(
         g.field,
-        H.subcommandRegex({ words: g.words, optionsWithValue: g.optionsWithValue ?? DEFAULT_DOCKER_GLOBAL_OPTIONS }),
+        H.subcommandRegex({ words: g.words, optionsWithValue: g.optionsWithValue ?? NO_VALUE_OPTIONS }),
         `subcommand ${g.words.join('|')}`,
         g.words.map((w) => w.split(' ')[0]!),
       );

@@ -30,7 +30,7 @@ import { viewFor } from '../../src/backends/types.js';
 const sysmonLinux = viewFor(sysmonLinuxProfile, 'process_creation')!;
 import { pcreToJs } from '../../src/backends/pcre.js';
 import { events as sharedEvents } from '../support/events.js';
-import { loadRuleText, miniRule } from '../support/rules.js';
+import { loadRuleText } from '../support/rules.js';
 
 const PROFILE = sysmonLinux;
 const FIELDS = new Set(Object.keys(PROFILE.fields) as CanonicalField[]);
