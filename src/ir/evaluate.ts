@@ -11,7 +11,7 @@
 import type { CanonicalField } from '../model/types.js';
 import type { Expr, RuleIR } from './nodes.js';
 import { assertNever } from './nodes.js';
-import { outcomeFor, type Outcome } from './scoring.js';
+import { outcomeTable, type Outcome } from './scoring.js';
 
 export type CanonicalEvent = Readonly<Partial<Record<CanonicalField, string | null>>> & Readonly<Record<string, unknown>>;
 
@@ -106,15 +106,23 @@ export interface CompiledRule {
   evaluate(event: CanonicalEvent): Evaluation;
 }
 
+const NO_MATCH: Evaluation = Object.freeze({ matched: false, score: 0, tier: null, action: null, signals: Object.freeze([]) as readonly string[] });
+
 export function compileRule(rule: RuleIR, opts: EvaluateOptions = {}): CompiledRule {
   const match = compileExpr(rule.match, opts);
-  const signals = rule.signals.map((s) => ({ id: s.id, test: compileExpr(s.expr, opts) }));
+  const tests = rule.signals.map((s) => compileExpr(s.expr, opts));
+  // Every combination's outcome is known in advance (outcomeTable, the scoring's own definition), so
+  // an event costs its predicates and a table look-up; results are shared and frozen.
+  const byMask: readonly Evaluation[] = outcomeTable(rule).map((row) =>
+    Object.freeze({ matched: row.matched, score: row.score, tier: row.tier, action: row.action, signals: Object.freeze([...row.fired]) }),
+  );
   return {
     rule,
     evaluate(event) {
-      if (!match(event)) return { matched: false, score: 0, tier: null, action: null, signals: [] };
-      const fired = signals.filter((s) => s.test(event)).map((s) => s.id);
-      return { ...outcomeFor(rule, new Set(fired)), signals: fired };
+      if (!match(event)) return NO_MATCH;
+      let mask = 0;
+      for (let i = 0; i < tests.length; i++) if (tests[i]!(event)) mask |= 1 << i;
+      return byMask[mask]!;
     },
   };
 }
