@@ -6,12 +6,15 @@ import { dirname, join } from 'node:path';
 import { diagnostic, type Diagnostic } from './model/diagnostics.js';
 import type { RuleIR } from './ir/nodes.js';
 import { targets, TARGET_IDS, type TargetId } from './backends/index.js';
-import type { EmittedFile } from './backends/types.js';
+import type { EmittedFile, ProfileBase } from './backends/types.js';
+import type { ProfileSet } from './profiles/load.js';
 
 export interface CompileOptions {
   readonly targets?: readonly TargetId[];
   /** Profile ids to render; default: every profile of each chosen target. */
   readonly profiles?: readonly string[];
+  /** Your profiles (from --profiles), beside the bundled ones. */
+  readonly extraProfiles?: ProfileSet;
 }
 
 export interface CompileOutput {
@@ -21,8 +24,13 @@ export interface CompileOutput {
   readonly folders: readonly string[];
 }
 
-export function knownProfiles(ids: readonly TargetId[] = TARGET_IDS): string[] {
-  return ids.flatMap((t) => targets[t].profiles.map((p) => p.id));
+/** Every profile of a target: the bundled ones, then yours. */
+export function profilesOf(target: TargetId, extra?: ProfileSet): readonly ProfileBase[] {
+  return [...(targets[target].profiles as readonly ProfileBase[]), ...(extra?.[target] ?? [])];
+}
+
+export function knownProfiles(ids: readonly TargetId[] = TARGET_IDS, extra?: ProfileSet): string[] {
+  return ids.flatMap((t) => profilesOf(t, extra).map((p) => p.id));
 }
 
 export function compileRules(irs: readonly RuleIR[], opts: CompileOptions = {}): CompileOutput {
@@ -32,7 +40,8 @@ export function compileRules(irs: readonly RuleIR[], opts: CompileOptions = {}):
   const folders: string[] = [];
   for (const id of chosen) {
     const target = targets[id];
-    for (const profile of target.profiles) {
+    const all = profilesOf(id, opts.extraProfiles);
+    for (const profile of all) {
       if (opts.profiles && !opts.profiles.includes(profile.id)) continue;
       folders.push(`${id}/${profile.id}`);
       for (const rule of irs) {

@@ -21,6 +21,8 @@ export interface ProfileBase {
   readonly fields: Readonly<Partial<Record<LogsourceCategory, FieldMap>>>;
   /** Values the telemetry writes for a missing value (Sysmon for Linux: `-`); read as absent. */
   readonly placeholders: readonly string[];
+  /** The bundled profile this one extends, if any: test cases' per-profile outcomes apply to it too. */
+  readonly basedOn?: string;
 }
 
 /** A profile as one log source sees it: the same profile with that category's flat field map. */

@@ -11,6 +11,7 @@ import { diagnostic, hasErrors, type Diagnostic } from '../model/diagnostics.js'
 import { loadRules } from '../pipeline.js';
 import { processIo, printDiagnostics, type Io } from './output.js';
 import { formatTestReport, runTests } from '../testing/run.js';
+import { bundledProfiles, loadProfiles, type ProfileSet } from '../profiles/load.js';
 
 type Format = 'text' | 'json';
 
@@ -45,19 +46,30 @@ Examples:
   $ t1612 compile                        write dist-queries/<target>/<profile>/<rule>.<ext>
   $ t1612 compile --target spl --check   CI: exit 1 if dist-queries/spl is stale
   $ t1612 test                           run every rule's cases on the IR and on each target's query
+  $ t1612 compile --profiles my-profiles compile for your own profiles too (YAML, may extend bundled ones)
   $ t1612 explain docker-build-risk      signals, weights and every alerting combination
 
 Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 invalid rules or usage.`,
     );
 
   const formatOption = () => new Option('--format <format>', 'diagnostics as text lines or JSON').choices(['text', 'json']).default('text');
+  const profilesOption = () => new Option('--profiles <dirs...>', 'folders of your profile files (YAML, schema/profile.schema.json), beside the bundled ones');
+  /** Your profiles, or exit 2 with their problems. */
+  const userProfiles = (dirs: string[] | undefined, format: Format): ProfileSet | undefined => {
+    if (!dirs) return undefined;
+    const { profiles, diagnostics } = loadProfiles(dirs, bundledProfiles());
+    if (hasErrors(diagnostics)) fail(io, diagnostics, format);
+    return profiles;
+  };
 
   program
     .command('validate')
     .description('check rules against the schema and the semantic checks')
     .argument('[paths...]', 'rule files or directories', ['rules'])
+    .addOption(profilesOption())
     .addOption(formatOption())
-    .action((paths: string[], opts: { format: Format }) => {
+    .action((paths: string[], opts: { format: Format; profiles?: string[] }) => {
+      userProfiles(opts.profiles, opts.format);
       const r = loadRules(paths);
       if (!r.ok) fail(io, r.diagnostics, opts.format);
       printDiagnostics(io, r.diagnostics, opts.format);
@@ -72,15 +84,17 @@ Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 inv
     .option('--profile <profiles...>', `profiles to compile (${knownProfiles().join(', ')})`)
     .option('--out <dir>', 'output directory', 'dist-queries')
     .option('--check', 'write nothing; exit 1 listing files that are stale or missing')
+    .addOption(profilesOption())
     .addOption(formatOption())
-    .action((paths: string[], opts: { target: string; profile?: string[]; out: string; check?: boolean; format: Format }, cmd: Command) => {
+    .action((paths: string[], opts: { target: string; profile?: string[]; profiles?: string[]; out: string; check?: boolean; format: Format }, cmd: Command) => {
       const chosen: TargetId[] = opts.target === 'all' ? TARGET_IDS : [opts.target as TargetId];
-      const valid = knownProfiles(chosen);
+      const extra = userProfiles(opts.profiles, opts.format);
+      const valid = knownProfiles(chosen, extra);
       for (const p of opts.profile ?? [])
         if (!valid.includes(p)) usage(io, `unknown profile "${p}" for target ${opts.target}`, `use one of: ${valid.join(', ')}`, opts.format);
       const r = loadRules(paths);
       if (!r.ok) fail(io, r.diagnostics, opts.format);
-      const output = compileRules(r.irs, { targets: chosen, ...(opts.profile ? { profiles: opts.profile } : {}) });
+      const output = compileRules(r.irs, { targets: chosen, ...(opts.profile ? { profiles: opts.profile } : {}), ...(extra ? { extraProfiles: extra } : {}) });
       const diagnostics = [...r.diagnostics, ...output.diagnostics];
       // Orphans are only meaningful when every rule was compiled (the default rules/ input).
       const wholeSet = cmd.args.length === 0;
@@ -111,13 +125,15 @@ Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 inv
     .argument('[paths...]', 'rule files or directories', ['rules'])
     .addOption(new Option('--target <target>', 'target to test').choices([...TARGET_IDS, 'all']).default('all'))
     .option('--profile <profiles...>', `profiles to test (${knownProfiles().join(', ')})`)
+    .addOption(profilesOption())
     .addOption(formatOption())
-    .action((paths: string[], opts: { target: string; profile?: string[]; format: Format }) => {
+    .action((paths: string[], opts: { target: string; profile?: string[]; profiles?: string[]; format: Format }) => {
       const chosen: TargetId[] = opts.target === 'all' ? TARGET_IDS : [opts.target as TargetId];
-      const valid = knownProfiles(chosen);
+      const extra = userProfiles(opts.profiles, opts.format);
+      const valid = knownProfiles(chosen, extra);
       for (const p of opts.profile ?? [])
         if (!valid.includes(p)) usage(io, `unknown profile "${p}" for target ${opts.target}`, `use one of: ${valid.join(', ')}`, opts.format);
-      const report = runTests(paths, { targets: chosen, ...(opts.profile ? { profiles: opts.profile } : {}) });
+      const report = runTests(paths, { targets: chosen, ...(opts.profile ? { profiles: opts.profile } : {}), ...(extra ? { extraProfiles: extra } : {}) });
       if (hasErrors(report.diagnostics)) fail(io, report.diagnostics, opts.format);
       if (opts.format === 'json') io.out(JSON.stringify(report, null, 2));
       else io.out(formatTestReport(report, { ok: io.color.green('✔'), bad: io.color.red('✘') }));

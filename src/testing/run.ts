@@ -13,7 +13,8 @@ import type { Outcome } from '../ir/scoring.js';
 import { targets, TARGET_IDS, type TargetId } from '../backends/index.js';
 import type { CompiledQuery, TargetResult } from '../backends/evaluation.js';
 import { viewFor, type EmittedFile, type ProfileBase, type ProfileView } from '../backends/types.js';
-import { compileRules } from '../compile.js';
+import { compileRules, profilesOf } from '../compile.js';
+import type { ProfileSet } from '../profiles/load.js';
 import { loadRules } from '../pipeline.js';
 import { loadTestFile, sameOutcome, testsPathFor, type TestCase } from './cases.js';
 
@@ -48,6 +49,8 @@ export interface TestReport {
 export interface TestOptions {
   readonly targets?: readonly TargetId[];
   readonly profiles?: readonly string[];
+  /** Your profiles (from --profiles), beside the bundled ones. */
+  readonly extraProfiles?: ProfileSet;
 }
 
 /** How a profile sees events, for the IR: the fields it carries and its placeholders for "absent". */
@@ -82,12 +85,12 @@ export function runTests(paths: readonly string[], opts: TestOptions = {}): Test
   const chosen = (opts.targets ?? TARGET_IDS).filter((t) => targets[t].evaluator);
   const profiles: { target: TargetId; profile: ProfileBase; column: string }[] = [];
   for (const t of chosen)
-    for (const p of targets[t].profiles) if (!opts.profiles || opts.profiles.includes(p.id)) profiles.push({ target: t, profile: p, column: `${t}/${p.id}` });
+    for (const p of profilesOf(t, opts.extraProfiles)) if (!opts.profiles || opts.profiles.includes(p.id)) profiles.push({ target: t, profile: p, column: `${t}/${p.id}` });
   const columns = ['ir', ...profiles.map((p) => p.column)];
   const cases: CaseReport[] = [];
   if (!loaded.ok) return { columns, cases, diagnostics, passed: 0, failed: 0 };
 
-  const outputs = new Map(chosen.map((t) => [t, compileRules(loaded.irs, { targets: [t] })]));
+  const outputs = new Map(chosen.map((t) => [t, compileRules(loaded.irs, { targets: [t], ...(opts.extraProfiles ? { extraProfiles: opts.extraProfiles } : {}) })]));
   let passed = 0;
   let failed = 0;
   for (const rule of loaded.irs) {
@@ -104,7 +107,8 @@ export function runTests(paths: readonly string[], opts: TestOptions = {}): Test
       const irAll = irFor();
       checks.push({ column: 'ir', expected: c.expect, actual: irAll, pass: sameOutcome(c.expect, irAll), signalDiffs: [] });
       for (const p of profiles) {
-        const expected = c.expectByProfile?.[p.profile.id] ?? c.expect;
+        // A profile of yours that extends a bundled one sees events as that one does, unless a case names it.
+        const expected = c.expectByProfile?.[p.profile.id] ?? (p.profile.basedOn ? c.expectByProfile?.[p.profile.basedOn] : undefined) ?? c.expect;
         const view = views.get(p.column);
         const ir = view ? irFor(view) : irAll;
         const q = compiled.get(p.column)!;

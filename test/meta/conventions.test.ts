@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import ruleSchemaSource from '../../scripts/rule-schema.mjs';
 import testsSchemaSource from '../../scripts/tests-schema.mjs';
+import profileSchemaSource from '../../scripts/profile-schema.mjs';
 import { targets } from '../../src/backends/index.js';
 import { TACTICS } from '../../src/backends/attack.js';
 import { compileRules } from '../../src/compile.js';
@@ -13,6 +14,8 @@ describe('schemas', () => {
     expect(readFileSync('schema/rule.schema.json', 'utf8')).toBe(JSON.stringify(ruleSchemaSource, null, 2) + '\n'));
   it('schema/tests.schema.json is what scripts/tests-schema.mjs generates', () =>
     expect(readFileSync('schema/tests.schema.json', 'utf8')).toBe(JSON.stringify(testsSchemaSource, null, 2) + '\n'));
+  it('schema/profile.schema.json is what scripts/profile-schema.mjs generates', () =>
+    expect(readFileSync('schema/profile.schema.json', 'utf8')).toBe(JSON.stringify(profileSchemaSource, null, 2) + '\n'));
   it('every property in the rule schema has a description', () => {
     const missing: string[] = [];
     const walk = (node: unknown, path: string): void => {

@@ -6,6 +6,7 @@
  */
 import type { LogsourceCategory } from '../../model/types.js';
 import type { ProfileBase } from '../types.js';
+import { bundledProfiles } from '../../profiles/load.js';
 
 export interface KqlProfile extends ProfileBase {
   readonly tables: Readonly<Partial<Record<LogsourceCategory, string>>>;
@@ -16,43 +17,8 @@ export interface KqlProfile extends ProfileBase {
   readonly schemaSet: 'defender' | 'sentinel';
 }
 
-const deviceFields = {
-  process_creation: {
-    Image: 'FolderPath',
-    CommandLine: 'ProcessCommandLine',
-    ParentImage: 'InitiatingProcessFolderPath',
-    ParentCommandLine: 'InitiatingProcessCommandLine',
-    User: 'AccountName',
-  },
-  // DeviceFileEvents: FolderPath is the file written (pySigma maps TargetFilename to it); the writer
-  // is the initiating process.
-  file_event: {
-    TargetFilename: 'FolderPath',
-    Image: 'InitiatingProcessFolderPath',
-    User: 'InitiatingProcessAccountName',
-  },
-} as const;
+/** The bundled KQL profiles (profiles/kql/*.yml). */
+export const kqlProfiles = bundledProfiles().kql as readonly KqlProfile[];
 
-export const defender: KqlProfile = {
-  id: 'defender',
-  description: 'Microsoft Defender XDR advanced hunting / custom detections (DeviceProcessEvents, Timestamp)',
-  fields: deviceFields,
-  placeholders: [],
-  tables: { process_creation: 'DeviceProcessEvents', file_event: 'DeviceFileEvents' },
-  timeColumn: 'Timestamp',
-  keepColumns: ['Timestamp', 'DeviceId', 'ReportId', 'DeviceName'],
-  schemaSet: 'defender',
-};
-
-export const sentinel: KqlProfile = {
-  id: 'sentinel',
-  description: 'Microsoft Sentinel analytics rules over the Defender XDR connector tables (DeviceProcessEvents, TimeGenerated)',
-  fields: deviceFields,
-  placeholders: [],
-  tables: { process_creation: 'DeviceProcessEvents', file_event: 'DeviceFileEvents' },
-  timeColumn: 'TimeGenerated',
-  keepColumns: ['TimeGenerated', 'DeviceId', 'ReportId', 'DeviceName'],
-  schemaSet: 'sentinel',
-};
-
-export const kqlProfiles: readonly KqlProfile[] = [defender, sentinel];
+export const defender: KqlProfile = kqlProfiles.find((p) => p.id === 'defender')!;
+export const sentinel: KqlProfile = kqlProfiles.find((p) => p.id === 'sentinel')!;

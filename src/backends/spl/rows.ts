@@ -15,11 +15,13 @@
  *   treat both the same;
  * - `_time` becomes epoch seconds (a number; Splunk stores `_time` so, and `sort -_time` orders it
  *   numerically), `FIXED_TIME` when the event has none or it does not parse; `host` is kept;
- * - `index`, `sourcetype` and `EventID` are set so that the profile's base-search macros
- *   (`index=main sourcetype="sysmon:linux" EventID=1`) select the event;
+ * - the `field=value` terms of the profile's base search for the log source (its macro, expanded:
+ *   `index=main sourcetype="sysmon:linux" EventID=1` for the bundled profile) are set, so that the
+ *   search selects the event — a profile of yours that keeps its events in another index gets rows in
+ *   that index;
  * - other keys of the canonical event are not telemetry and are dropped.
  */
-import type { CanonicalField, LogsourceCategory } from '../../model/types.js';
+import type { CanonicalField } from '../../model/types.js';
 import type { CanonicalEvent } from '../../ir/evaluate.js';
 import type { Row } from '../evaluation.js';
 import type { SplProfile } from './profiles.js';
@@ -36,10 +38,20 @@ export interface SplRowOptions {
 interface Mapping {
   readonly pairs: readonly (readonly [CanonicalField, string])[];
   readonly placeholder: string | undefined;
+  /** The `field=value` terms of the base search, which every event of the log source carries. */
+  readonly selectors: readonly (readonly [string, string])[];
 }
 
-/** Sysmon for Linux event ids per log source (process creation 1, file creation 11). */
-const SYSMON_EVENT_ID: Readonly<Record<LogsourceCategory, string>> = { process_creation: '1', file_event: '11' };
+/** The base search's macro expanded through the profile's macros, then its `field=value` terms. */
+function selectorsOf(profile: ProfileView<SplProfile>): [string, string][] {
+  const macros = new Map(profile.macros.map((m) => [m.name, m.definition]));
+  let text = `\`${profile.baseSearch[profile.category] ?? ''}\``;
+  for (let depth = 0; depth < 16 && text.includes('`'); depth++) text = text.replace(/`([^`]*)`/g, (_m, name: string) => macros.get(name) ?? '');
+  const out: [string, string][] = [];
+  for (const m of text.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=(?:"((?:[^"\\]|\\.)*)"|([^\s()"*]+))(?=\s|$)/g))
+    out.push([m[1]!, m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]!]);
+  return out;
+}
 
 const mappings = new Map<string, Mapping>();
 
@@ -50,7 +62,7 @@ function mappingOf(profile: ProfileView<SplProfile>): Mapping {
     const pairs = (Object.entries(profile.fields) as [CanonicalField, string | undefined][])
       .filter((p): p is [CanonicalField, string] => typeof p[1] === 'string')
       .map(([canonical, target]) => [canonical, target] as const);
-    m = { pairs, placeholder: profile.placeholders[0] };
+    m = { pairs, placeholder: profile.placeholders[0], selectors: selectorsOf(profile) };
     mappings.set(key, m);
   }
   return m;
@@ -72,15 +84,13 @@ function put(row: Record<string, unknown>, key: string, value: unknown): void {
 }
 
 export function splRow(event: CanonicalEvent, profile: ProfileView<SplProfile>, opts: SplRowOptions = {}): Row {
-  const { pairs, placeholder } = mappingOf(profile);
+  const { pairs, placeholder, selectors } = mappingOf(profile);
   const absent = opts.absent === 'null' ? undefined : placeholder;
   const row: Record<string, unknown> = {};
   put(row, profile.timeField, epochSeconds(Object.hasOwn(event, '_time') ? event._time : undefined));
   const host = Object.hasOwn(event, 'host') ? event.host : undefined;
   if (typeof host === 'string' && host !== '') put(row, profile.hostField, host);
-  row.index = 'main';
-  row.sourcetype = 'sysmon:linux';
-  row.EventID = SYSMON_EVENT_ID[profile.category];
+  for (const [field, value] of selectors) put(row, field, value);
   for (const [canonical, target] of pairs) {
     const v = Object.hasOwn(event, canonical) ? event[canonical] : undefined;
     if (typeof v === 'string' && v !== '') put(row, target, v);

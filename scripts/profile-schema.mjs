@@ -1,0 +1,61 @@
+// Source of schema/profile.schema.json: a deployment profile (how one target sees events), written
+// as YAML under profiles/<target>/ (bundled) or in a folder passed with --profiles (yours).
+const name = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.:-]*$' };
+const fieldMap = {
+  type: 'object',
+  description: 'Canonical field → the target field or column. A field left out is not carried by this profile.',
+  additionalProperties: false,
+  properties: Object.fromEntries(['Image', 'CommandLine', 'ParentImage', 'ParentCommandLine', 'User', 'CurrentDirectory', 'TargetFilename'].map((f) => [f, { ...name, description: `Target field for ${f}.` }])),
+};
+const perCategory = (description, value) => ({
+  type: 'object',
+  description,
+  additionalProperties: false,
+  properties: { process_creation: value, file_event: value },
+});
+const schema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://t1612.dev/schema/profile.schema.json',
+  title: 't1612 profile',
+  description: 'How one deployment of a target sees events: field names per log source, placeholders for missing values, where the events live.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['target', 'id'],
+  properties: {
+    target: { type: 'string', enum: ['spl', 'kql', 'sigma'], description: 'The target this profile is for.' },
+    id: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 40, description: 'Profile id (lower_snake_case), used with --profile and as the output folder.' },
+    extends: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', description: 'A bundled profile of the same target to start from; the keys given here replace or add to its own (field maps per log source and macros by name are merged).' },
+    description: { type: 'string', minLength: 1, description: 'What deployment this profile describes.' },
+    fields: perCategory('Per log source, the field mapping.', fieldMap),
+    placeholders: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Values the telemetry writes for a missing value (Sysmon for Linux: -); read as absent.' },
+    baseSearch: perCategory('spl: per log source, the macro that selects its events (never index=*).', { ...name, description: 'Macro name.' }),
+    macros: {
+      type: 'array',
+      description: 'spl: macros written to macros.conf (merged by name with the extended profile\'s).',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'definition'],
+        properties: {
+          name: { ...name, description: 'Macro name.' },
+          definition: { type: 'string', minLength: 1, pattern: '^[^\\r\\n]*$', description: 'Macro definition (one line).' },
+          description: { type: 'string', pattern: '^[^\\r\\n]*$', description: 'What the macro is for.' },
+        },
+      },
+    },
+    timeField: { ...name, description: 'spl: the time field.' },
+    hostField: { ...name, description: 'spl: the host field.' },
+    tables: perCategory('kql: per log source, the table.', { ...name, description: 'Table name.' }),
+    timeColumn: { ...name, description: 'kql: the time column.' },
+    keepColumns: { type: 'array', items: { ...name }, description: 'kql: columns every result keeps first.' },
+    schemaSet: { type: 'string', enum: ['defender', 'sentinel'], description: 'kql: which table schemas the queries are checked and run against.' },
+    product: { type: 'string', minLength: 1, description: 'sigma: logsource product.' },
+  },
+};
+export default schema;
+
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  writeFileSync(new URL('../schema/profile.schema.json', import.meta.url), JSON.stringify(schema, null, 2) + '\n');
+}
