@@ -1,6 +1,24 @@
-/** `t1612 explain`: a rule's signals, weights, tiers and every combination that gives a result. */
-import type { RuleIR } from './ir/nodes.js';
+/**
+ * `t1612 explain`: a rule's telemetry per profile, signals, weights, tiers and every combination that
+ * gives a result.
+ */
+import { allFieldsRead, type RuleIR } from './ir/nodes.js';
 import { outcomeTable } from './ir/scoring.js';
+import { TARGET_IDS } from './backends/index.js';
+import { telemetryFor } from './backends/telemetry.js';
+import type { ProfileSet } from './profiles/load.js';
+import { profilesOf } from './compile.js';
+
+export interface TelemetryLine {
+  /** `<target>/<profile>` */
+  readonly profile: string;
+  /** Whether the profile can run the rule. */
+  readonly runs: boolean;
+  /** Canonical field → the profile's field, for the fields the rule reads (absent: not carried). */
+  readonly fields: Readonly<Record<string, string | null>>;
+  /** What the profile cannot do for this rule. */
+  readonly notes: readonly string[];
+}
 
 export interface Explanation {
   readonly rule: string;
@@ -9,9 +27,27 @@ export interface Explanation {
   readonly signals: readonly { id: string; weight: number; description: string }[];
   readonly tiers: readonly { name: string; title: string; level: string; action: string; default: boolean }[];
   readonly combinations: readonly { signals: readonly string[]; score: number; tier: string; action: string }[];
+  readonly logsource: string;
+  readonly telemetry: readonly TelemetryLine[];
 }
 
-export function explainRule(rule: RuleIR): Explanation {
+function telemetryLines(rule: RuleIR, extra?: ProfileSet): TelemetryLine[] {
+  const fields = allFieldsRead(rule);
+  return TARGET_IDS.flatMap((t) =>
+    profilesOf(t, extra).map((p) => {
+      const v = telemetryFor(rule, t, p);
+      const mapped = p.fields[rule.logsource.category] ?? {};
+      return {
+        profile: `${t}/${p.id}`,
+        runs: !v.unsupported,
+        fields: Object.fromEntries(fields.map((f) => [f, mapped[f] ?? null])),
+        notes: [...(v.unsupported ? [v.unsupported.message] : []), ...v.notes.map((n) => n.message)],
+      };
+    }),
+  );
+}
+
+export function explainRule(rule: RuleIR, extra?: ProfileSet): Explanation {
   const rows = outcomeTable(rule)
     .filter((r) => r.matched)
     .sort((a, b) => b.score - a.score || a.fired.length - b.fired.length || (a.fired.join() < b.fired.join() ? -1 : 1));
@@ -22,6 +58,8 @@ export function explainRule(rule: RuleIR): Explanation {
     signals: rule.signals.map((s) => ({ id: s.id, weight: s.weight, description: s.description })),
     tiers: rule.tiers.map((t) => ({ name: t.name, title: t.title, level: t.level, action: t.action, default: t.isDefault })),
     combinations: rows.map((r) => ({ signals: r.fired, score: r.score, tier: r.tier!, action: r.action! })),
+    logsource: rule.logsource.category,
+    telemetry: telemetryLines(rule, extra),
   };
 }
 
@@ -32,6 +70,13 @@ function pad(s: string, n: number): string {
 export function formatExplanation(e: Explanation): string {
   const lines: string[] = [];
   lines.push(`${e.rule}: ${e.title}`, '');
+  lines.push(`Telemetry (${e.logsource}; fields the rule reads, per profile):`);
+  for (const t of e.telemetry) {
+    const mapped = Object.entries(t.fields).map(([c, f]) => (f === null ? `${c} (not carried)` : c === f ? c : `${c}→${f}`));
+    lines.push(`  ${pad(t.profile, 18)} ${t.runs ? mapped.join(', ') : 'cannot run this rule'}`);
+    for (const n of t.notes) lines.push(`  ${' '.repeat(18)}   note: ${n}`);
+  }
+  lines.push('');
   lines.push('Signals (score = sum of the weights of those that hold):');
   const w = Math.max(...e.signals.map((s) => s.id.length));
   for (const s of e.signals) lines.push(`  ${pad(s.id, w)}  ${String(s.weight).padStart(3)}  ${s.description}`);

@@ -144,14 +144,16 @@ Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 inv
     .command('explain')
     .description("show a rule's signals, weights, tiers and every combination that gives a result")
     .argument('<rule>', 'rule name (looked up under rules/) or path')
+    .addOption(profilesOption())
     .addOption(formatOption())
-    .action((ruleArg: string, opts: { format: Format }) => {
+    .action((ruleArg: string, opts: { format: Format; profiles?: string[] }) => {
+      const extra = userProfiles(opts.profiles, opts.format);
       const isPath = /[\/\\]|\.ya?ml$/.test(ruleArg);
       const r = loadRules(isPath ? [ruleArg] : ['rules']);
       if (!r.ok) fail(io, r.diagnostics, opts.format);
       const ir = isPath ? r.irs[0] : r.irs.find((x) => x.name === ruleArg);
       if (!ir) usage(io, `no rule named "${ruleArg}" under rules/`, `use one of: ${r.irs.map((x) => x.name).join(', ')}`, opts.format);
-      const e = explainRule(ir);
+      const e = explainRule(ir, extra);
       io.out(opts.format === 'json' ? JSON.stringify(e, null, 2) : formatExplanation(e));
     });
 

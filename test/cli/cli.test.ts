@@ -174,6 +174,9 @@ describe('explain', () => {
     expect(await run(['explain', 'docker-build-risk'], io)).toBe(0);
     const text = io.stdout.join('\n');
     expect(text).toContain('Threshold: score >= 2');
+    expect(text).toContain('Telemetry (process_creation; fields the rule reads, per profile):');
+    expect(text).toContain('  kql/defender       CommandLine→ProcessCommandLine, CurrentDirectory (not carried), Image→FolderPath, ParentImage→InitiatingProcessFolderPath');
+    expect(text).toContain('  spl/sysmon_linux   CommandLine, CurrentDirectory, Image, ParentImage');
     expect(text).toMatch(/score {2}10 {2}critical +alert {2}temp_context \+ no_cache \+ remote_definition \+ shell_parent/);
     expect(text).toMatch(/score {3}2 {2}low +risk {3}shell_parent/);
     expect(text).not.toMatch(/score {3}1 /);
@@ -184,6 +187,12 @@ describe('explain', () => {
     const e = JSON.parse(io.stdout.join('')) as { combinations: { tier: string; signals: string[] }[] };
     expect(e.combinations.find((c) => c.signals.join() === 'shell_parent')?.tier).toBe('low');
     expect(e.combinations).toHaveLength(14);
+    expect((e as unknown as { telemetry: { profile: string; runs: boolean }[] }).telemetry.map((t) => `${t.profile}:${t.runs}`)).toEqual([
+      'spl/sysmon_linux:true',
+      'kql/defender:true',
+      'kql/sentinel:true',
+      'sigma/taxonomy:true',
+    ]);
   });
   it('an unknown rule is a usage error naming the known ones', async () => {
     const io = captureIo();
