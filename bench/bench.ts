@@ -30,12 +30,11 @@ import { lowerRule } from '../src/ir/lower.js';
 import { compileRule, type CanonicalEvent } from '../src/ir/evaluate.js';
 import { compileRules } from '../src/compile.js';
 import { ruleChecks } from '../src/schema/checks/index.js';
-import { TARGET_IDS, targets, type TargetId } from '../src/backends/index.js';
-import { viewFor } from '../src/backends/types.js';
+import { TARGET_IDS, type TargetId } from '../src/backends/index.js';
+import { irViewOf, queryColumns } from '../src/testing/run.js';
 import type { Diagnostic } from '../src/model/diagnostics.js';
 import type { LocatedDocument } from '../src/model/yaml.js';
 import type {
-  CanonicalField,
   ExecutableHelper,
   LoadedRule,
   Predicate,
@@ -720,54 +719,26 @@ const AGREEMENT_EVENTS = 10_000;
  * query is compiled once before timing.
  */
 function targetEvaluatorPhase(rule: RuleIR, events: readonly CanonicalEvent[]): void {
-  for (const t of TARGET_IDS) {
-    const target = targets[t];
-    if (!target.evaluator) continue;
-    const files = compileRules([rule], { targets: [t] }).files;
-    for (const base of target.profiles) {
-      const profile = viewFor(base, rule.logsource.category);
-      if (!profile) continue;
-      const folder = `${t}/${profile.id}/`;
-      const query = files.find((f) => f.path.startsWith(folder) && f.path.slice(folder.length).startsWith(`${rule.name}.`));
-      if (!query) continue;
-      const compiled = target.evaluator.compile(query, files.filter((f) => f.path.startsWith(folder) && f !== query), profile);
-      let seconds = 0;
-      let results = 0;
-      for (let start = 0; start < events.length; start += ROW_BATCH) {
-        const rows = events.slice(start, start + ROW_BATCH).map((e) => target.evaluator!.toRow(e, profile));
-        const t0 = performance.now();
-        results += compiled.run(rows).length;
-        seconds += (performance.now() - t0) / 1000;
-      }
-      addRow({ phase: `evaluate ${folder.slice(0, -1).padEnd(17)} n=${events.length}`, items: events.length, seconds, cpu: seconds, note: `${fmtInt(results)} results (emitted ${t.toUpperCase()} text, rows built outside the timing)` });
-      sampleMemory();
+  for (const c of queryColumns(rule)) {
+    let seconds = 0;
+    let results = 0;
+    for (let start = 0; start < events.length; start += ROW_BATCH) {
+      const rows = events.slice(start, start + ROW_BATCH).map(c.toRow);
+      const t0 = performance.now();
+      results += c.query.run(rows).length;
+      seconds += (performance.now() - t0) / 1000;
     }
+    addRow({ phase: `evaluate ${c.name.padEnd(17)} n=${events.length}`, items: events.length, seconds, cpu: seconds, note: `${fmtInt(results)} results (emitted ${c.target.toUpperCase()} text, rows built outside the timing)` });
+    sampleMemory();
   }
 }
 
 /** The agreement check itself: IR versus every target and profile, event by event. */
 function agreementPhase(rule: RuleIR, events: readonly CanonicalEvent[]): void {
-  const columns: { ir: ReturnType<typeof compileRule>; run: (e: CanonicalEvent) => number }[] = [];
-  for (const t of TARGET_IDS) {
-    const target = targets[t];
-    if (!target.evaluator) continue;
-    const files = compileRules([rule], { targets: [t] }).files;
-    for (const base of target.profiles) {
-      const profile = viewFor(base, rule.logsource.category);
-      if (!profile) continue;
-      const folder = `${t}/${profile.id}/`;
-      const query = files.find((f) => f.path.startsWith(folder) && f.path.slice(folder.length).startsWith(`${rule.name}.`));
-      if (!query) continue;
-      const compiled = target.evaluator.compile(query, files.filter((f) => f.path.startsWith(folder) && f !== query), profile);
-      columns.push({
-        ir: compileRule(rule, { availableFields: new Set(Object.keys(profile.fields) as CanonicalField[]), placeholders: profile.placeholders }),
-        run: (e) => compiled.run([target.evaluator!.toRow(e, profile)]).length,
-      });
-    }
-  }
+  const columns = queryColumns(rule).map((c) => ({ ...c, ir: compileRule(rule, irViewOf(c.profile)) }));
   measure(`agreement (${columns.length} cols)  n=${events.length}`, events.length, () => {
     let disagreements = 0;
-    for (const e of events) for (const c of columns) if ((c.run(e) > 0) !== c.ir.evaluate(e).matched) disagreements++;
+    for (const e of events) for (const c of columns) if ((c.query.run([c.toRow(e)]).length > 0) !== c.ir.evaluate(e).matched) disagreements++;
     return disagreements;
   }, (d) => `IR vs every target per event (rows built inside the timing); ${fmtInt(d)} disagreements on matched`);
 }

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../model/diagnostics.js';
 import { hasErrors } from '../model/diagnostics.js';
 import type { CanonicalField } from '../model/types.js';
 import type { RuleIR } from '../ir/nodes.js';
-import { compileRule, type Evaluation } from '../ir/evaluate.js';
+import { compileRule, type CanonicalEvent, type Evaluation } from '../ir/evaluate.js';
 import type { Outcome } from '../ir/scoring.js';
 import { targets, TARGET_IDS, type TargetId } from '../backends/index.js';
 import type { CompiledQuery, TargetResult } from '../backends/evaluation.js';
@@ -177,4 +177,32 @@ export function formatTestReport(r: TestReport, mark: { ok: string; bad: string 
   }
   lines.push('', `${r.passed + r.failed} checks (${r.cases.length} cases × ${r.columns.length} columns): ${r.passed} passed, ${r.failed} failed`);
   return lines.join('\n');
+}
+
+/** One rule's emitted query for one target and profile, compiled by that target's evaluator. */
+export interface QueryColumn {
+  readonly target: TargetId;
+  /** `<target>/<profile>` */
+  readonly name: string;
+  readonly profile: ProfileView;
+  readonly query: CompiledQuery;
+  /** The row this profile's telemetry would hold for a canonical event. */
+  readonly toRow: (event: CanonicalEvent) => Readonly<Record<string, unknown>>;
+}
+
+/** Compile one rule for every target and profile that can run it, each query once. */
+export function queryColumns(rule: RuleIR, extraProfiles?: ProfileSet): QueryColumn[] {
+  const columns: QueryColumn[] = [];
+  for (const t of TARGET_IDS) {
+    const evaluator = targets[t].evaluator;
+    if (!evaluator) throw new Error(`target ${t} has no evaluator`);
+    const files = compileRules([rule], { targets: [t], ...(extraProfiles ? { extraProfiles } : {}) }).files;
+    for (const base of profilesOf(t, extraProfiles)) {
+      const profile = viewFor(base, rule.logsource.category);
+      const query = prepare(rule, t, profile, files);
+      if (!profile || typeof query === 'string') continue; // no events of this log source, or the profile cannot run the rule
+      columns.push({ target: t, name: `${t}/${profile.id}`, profile, query, toRow: (e) => evaluator.toRow(e, profile) });
+    }
+  }
+  return columns;
 }

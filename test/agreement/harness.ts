@@ -3,13 +3,11 @@
  * every target's evaluator running the emitted query. Shared by the agreement properties and the
  * mutation suite.
  */
-import { targets, TARGET_IDS } from '../../src/backends/index.js';
 import type { CompiledQuery } from '../../src/backends/evaluation.js';
-import { viewFor, type ProfileBase, type ProfileView } from '../../src/backends/types.js';
-import { compileRules } from '../../src/compile.js';
+import type { ProfileBase, ProfileView } from '../../src/backends/types.js';
 import { compileRule, type CanonicalEvent, type CompiledRule } from '../../src/ir/evaluate.js';
 import type { RuleIR } from '../../src/ir/nodes.js';
-import { irViewOf, outcomeOfResults, type TargetOutcome } from '../../src/testing/run.js';
+import { irViewOf, outcomeOfResults, queryColumns, type TargetOutcome } from '../../src/testing/run.js';
 
 export interface Column {
   readonly name: string;
@@ -20,30 +18,9 @@ export interface Column {
   readonly hasScore: boolean;
 }
 
-/** Compile one rule for every target and profile that can run it. */
+/** Compile one rule for every target and profile that can run it, with the IR as that profile sees events. */
 export function columnsFor(rule: RuleIR): Column[] {
-  const columns: Column[] = [];
-  for (const t of TARGET_IDS) {
-    const target = targets[t];
-    if (!target.evaluator) throw new Error(`target ${t} has no evaluator`);
-    const files = compileRules([rule], { targets: [t] }).files;
-    for (const base of target.profiles as readonly ProfileBase[]) {
-      const profile = viewFor(base, rule.logsource.category);
-      if (!profile) continue; // the profile has no events of this log source
-      const folder = `${t}/${profile.id}/`;
-      const query = files.find((f) => f.path === `${folder}${rule.name}.${f.path.split('.').pop()}`);
-      if (!query) continue; // the profile cannot run this rule (reported by compile)
-      columns.push({
-        name: `${t}/${profile.id}`,
-        profile,
-        ir: compileRule(rule, irViewOf(profile)),
-        query: target.evaluator.compile(query, files.filter((f) => f.path.startsWith(folder) && f !== query), profile),
-        toRow: (e) => target.evaluator!.toRow(e, profile),
-        hasScore: t !== 'sigma',
-      });
-    }
-  }
-  return columns;
+  return queryColumns(rule).map((c) => ({ ...c, ir: compileRule(rule, irViewOf(c.profile)), hasScore: c.target !== 'sigma' }));
 }
 
 export interface Disagreement {

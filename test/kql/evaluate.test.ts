@@ -6,6 +6,7 @@
  * what the evaluator does not implement, and a fast-check agreement property over realistic events.
  * The documented KQL behaviours the evaluator relies on are pinned in test/conformance/kql.test.ts.
  */
+import { loadOne } from '../support/rules.js';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -88,12 +89,6 @@ function expectAgree(p: Pair, event: CanonicalEvent): Seen {
   return ir;
 }
 
-function loadOne(path: string): RuleIR {
-  const r = loadRules([path]);
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  expect(r.irs).toHaveLength(1);
-  return r.irs[0]!;
-}
 
 const bundled = loadRules(['rules']);
 const dockerBuildRisk = bundled.irs.find((r) => r.name === 'docker-build-risk')!;

@@ -26,7 +26,7 @@ import { viewFor } from '../../src/backends/types.js';
 
 const taxonomy = viewFor(taxonomyProfile, 'process_creation')!;
 import { escapeRegexLiteral } from '../../src/ir/regex.js';
-import { loadRuleText, miniRule } from '../support/rules.js';
+import { loadRuleText, miniRule, loadOne } from '../support/rules.js';
 
 const FIELDS = new Set(Object.keys(taxonomy.fields) as CanonicalField[]);
 
@@ -80,12 +80,6 @@ function expectAgree(p: Pair, event: CanonicalEvent): Seen {
   return ir;
 }
 
-function loadOne(path: string): RuleIR {
-  const r = loadRules([path]);
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  expect(r.irs).toHaveLength(1);
-  return r.irs[0]!;
-}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ import { viewFor } from '../../src/backends/types.js';
 const sysmonLinux = viewFor(sysmonLinuxProfile, 'process_creation')!;
 import { pcreToJs } from '../../src/backends/pcre.js';
 import { events as sharedEvents } from '../support/events.js';
-import { loadRuleText } from '../support/rules.js';
+import { loadRuleText, loadOne } from '../support/rules.js';
 
 const PROFILE = sysmonLinux;
 const FIELDS = new Set(Object.keys(PROFILE.fields) as CanonicalField[]);
@@ -84,12 +84,6 @@ function expectAgree(p: Pair, event: CanonicalEvent): Seen {
   return ir;
 }
 
-function loadOne(path: string): RuleIR {
-  const r = loadRules([path]);
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  expect(r.irs).toHaveLength(1);
-  return r.irs[0]!;
-}
 
 function errorOf(f: () => unknown): unknown {
   try {

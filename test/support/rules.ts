@@ -39,3 +39,11 @@ attack: { version: "19.1", technique: T1612, tactics: [stealth], strategy: DET04
 logsource: { category: process_creation, product: linux }
 ${body}`;
 }
+
+/** Load exactly one valid rule from a file (test helper; fails the test otherwise). */
+export function loadOne(path: string): RuleIR {
+  const r = loadRules([path]);
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length || r.irs.length !== 1) throw new Error(`${path}: expected one valid rule, got ${r.irs.length} (${errors.map((d) => d.message).join('; ')})`);
+  return r.irs[0]!;
+}

@@ -25,6 +25,7 @@ import type { CanonicalEvent } from '../../ir/evaluate.js';
 import type { Row } from '../evaluation.js';
 import type { KqlProfile } from './profiles.js';
 import type { ProfileView } from '../types.js';
+import { fieldPairs } from '../fields.js';
 import { DEVICE_TABLE_COLUMNS } from './tables.js';
 
 export type KqlColumnType = 'string' | 'long' | 'int' | 'real' | 'bool' | 'datetime' | 'timespan' | 'dynamic';
@@ -92,12 +93,9 @@ function templateOf(profile: ProfileView<KqlProfile>): Template {
     const empty: Record<string, unknown> = {};
     for (const [name, type] of columns) empty[name] = type === 'string' ? '' : null;
     const names = new Set(columns.map(([n]) => n));
-    const pairs = (Object.entries(profile.fields) as [CanonicalField, string | undefined][])
-      .filter((p): p is [CanonicalField, string] => typeof p[1] === 'string')
-      .map(([canonical, column]) => {
-        if (!names.has(column)) throw new Error(`kql profile ${profile.id}: field ${canonical} maps to ${column}, not a column of ${table}`);
-        return [canonical, column] as const;
-      });
+    const pairs = fieldPairs(profile.fields);
+    for (const [canonical, column] of pairs)
+      if (!names.has(column)) throw new Error(`kql profile ${profile.id}: field ${canonical} maps to ${column}, not a column of ${table}`);
     t = { table, empty, pairs, columns: names };
     templates.set(key, t);
   }

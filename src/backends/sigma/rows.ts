@@ -17,6 +17,7 @@ import type { CanonicalEvent } from '../../ir/evaluate.js';
 import type { Row } from '../evaluation.js';
 import type { SigmaProfile } from './profiles.js';
 import type { ProfileView } from '../types.js';
+import { fieldPairs } from '../fields.js';
 
 const KEPT = ['_time', 'host'] as const;
 
@@ -31,9 +32,7 @@ function mappingOf(profile: ProfileView<SigmaProfile>): Mapping {
   const key = `${profile.id}\u0000${profile.category}`;
   let m = mappings.get(key);
   if (!m) {
-    const pairs = (Object.entries(profile.fields) as [CanonicalField, string | undefined][])
-      .filter((p): p is [CanonicalField, string] => typeof p[1] === 'string')
-      .map(([canonical, target]) => [canonical, target] as const);
+    const pairs = fieldPairs(profile.fields);
     m = { pairs, placeholders: new Set(profile.placeholders) };
     mappings.set(key, m);
   }

@@ -26,6 +26,7 @@ import type { CanonicalEvent } from '../../ir/evaluate.js';
 import type { Row } from '../evaluation.js';
 import type { SplProfile } from './profiles.js';
 import type { ProfileView } from '../types.js';
+import { fieldPairs } from '../fields.js';
 
 /** `_time` of an event that has none: 2026-11-20T10:00:00Z. */
 export const FIXED_TIME = Date.UTC(2026, 10, 20, 10, 0, 0) / 1000;
@@ -59,9 +60,7 @@ function mappingOf(profile: ProfileView<SplProfile>): Mapping {
   const key = `${profile.id}\u0000${profile.category}`;
   let m = mappings.get(key);
   if (!m) {
-    const pairs = (Object.entries(profile.fields) as [CanonicalField, string | undefined][])
-      .filter((p): p is [CanonicalField, string] => typeof p[1] === 'string')
-      .map(([canonical, target]) => [canonical, target] as const);
+    const pairs = fieldPairs(profile.fields);
     m = { pairs, placeholder: profile.placeholders[0], selectors: selectorsOf(profile) };
     mappings.set(key, m);
   }
