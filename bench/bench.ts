@@ -622,7 +622,7 @@ function compileSet(n: number, opts: Options): CompileTotals {
     const sample = rules.filter((_, i) => i % stride === 0);
     measure(`checks (model)      n=${n}`, sample.length, () => {
       let errors = 0;
-      for (const rule of sample) for (const c of modelChecks) errors += errorsOf(c.run({ rule, all: rules })).length;
+      for (const rule of sample) for (const c of modelChecks) errors += errorsOf(c.run({ rule, all: rules, lists: new Map() })).length;
       return errors;
     }, (e) => `${e} errors; ${sample.length < n ? `every ${stride}th rule, ` : ''}each against all ${fmtInt(n)} (duplicate-identity is O(n) per rule)`);
   }
@@ -632,7 +632,7 @@ function compileSet(n: number, opts: Options): CompileTotals {
     const rejected = new Map<string, number>();
     rules.forEach((rule, i) => {
       const ir = lowered.result[i]!.ir;
-      const errs = ir ? errorsOf(irChecks.flatMap((c) => c.run({ rule, ir, all: rules }))) : errorsOf(lowered.result[i]!.diagnostics);
+      const errs = ir ? errorsOf(irChecks.flatMap((c) => c.run({ rule, ir, all: rules, lists: new Map() }))) : errorsOf(lowered.result[i]!.diagnostics);
       if (!errs.length) valid.push(ir!);
       for (const code of new Set(errs.map((e) => e.code))) rejected.set(code, (rejected.get(code) ?? 0) + 1);
     });

@@ -1,17 +1,18 @@
 // Source of schema/profile.schema.json: a deployment profile (how one target sees events), written
 // as YAML under profiles/<target>/ (bundled) or in a folder passed with --profiles (yours).
+import { ALL_FIELDS, CATEGORIES } from './fields.mjs';
 const name = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.:-]*$' };
 const fieldMap = {
   type: 'object',
   description: 'Canonical field → the target field or column. A field left out is not carried by this profile.',
   additionalProperties: false,
-  properties: Object.fromEntries(['Image', 'CommandLine', 'ParentImage', 'ParentCommandLine', 'User', 'CurrentDirectory', 'TargetFilename'].map((f) => [f, { ...name, description: `Target field for ${f}.` }])),
+  properties: Object.fromEntries(ALL_FIELDS.map((f) => [f, { ...name, description: `Target field for ${f}.` }])),
 };
 const perCategory = (description, value) => ({
   type: 'object',
   description,
   additionalProperties: false,
-  properties: { process_creation: value, file_event: value },
+  properties: Object.fromEntries(Object.keys(CATEGORIES).map((c) => [c, value])),
 });
 const schema = {
   $schema: 'http://json-schema.org/draft-07/schema#',

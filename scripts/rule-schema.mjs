@@ -1,5 +1,6 @@
 // Source of schema/rule.schema.json: written as a JS object for comments and reuse of pieces;
 // `node scripts/rule-schema.mjs` regenerates the JSON (a test checks they agree).
+import { ALL_FIELDS, CATEGORIES } from './fields.mjs';
 const str = (description, extra = {}) => ({ type: 'string', minLength: 1, description, ...extra });
 const stringOrList = (description) => ({
   description,
@@ -18,21 +19,22 @@ const stringList = (description, item = {}) => ({
 const field = (description) => ({
   type: 'string',
   description,
-  enum: ['Image', 'CommandLine', 'ParentImage', 'ParentCommandLine', 'User', 'CurrentDirectory', 'TargetFilename'],
+  enum: ALL_FIELDS,
 });
 const caseMode = (dflt) => ({
   type: 'string',
   enum: ['sensitive', 'insensitive'],
   description: `Case sensitivity of the comparison (default ${dflt}). Insensitive folds ASCII letters only.`,
 });
-const helperKeys = ['executable', 'flag', 'argument', 'pathArgument', 'subcommand'];
-const ops = ['equals', 'contains', 'startswith', 'endswith', 'regex'];
+const helperKeys = ['executable', 'flag', 'argument', 'pathArgument', 'subcommand', 'publicAddress', 'listed'];
+const ops = ['equals', 'contains', 'startswith', 'endswith', 'regex', 'cidr'];
+const listName = { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 60, description: 'Name of an allowlist (a *.allowlist.yml file beside the rules).' };
 const alone = (k) => ({ if: { required: [k] }, then: { maxProperties: 1 } });
 
 const predicate = {
   type: 'object',
   description:
-    'A condition over one event: a combinator (all, any, not), a field predicate (field plus one or more of equals, contains, startswith, endswith, regex), or a helper (executable, flag, argument, pathArgument, subcommand).',
+    'A condition over one event: a combinator (all, any, not), a field predicate (field plus one or more of equals, contains, startswith, endswith, regex, cidr), or a helper (executable, flag, argument, pathArgument, subcommand, publicAddress, listed).',
   minProperties: 1,
   additionalProperties: false,
   properties: {
@@ -40,7 +42,16 @@ const predicate = {
     any: { type: 'array', minItems: 1, items: { $ref: '#/definitions/predicate' }, description: 'At least one listed predicate holds.' },
     not: { $ref: '#/definitions/predicate', description: 'The predicate does not hold (true when the field it reads is absent).' },
     field: field('Canonical field (Sigma taxonomy) the comparison reads. An absent, empty or placeholder value makes the comparison false.'),
-    equals: stringOrList('The whole value equals this string (or any/all of these).'),
+    equals: {
+      description: 'The whole value equals this string (or any/all of these); on a numeric field (DestinationPort), this whole number (or any of these).',
+      oneOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true },
+        { type: 'integer', minimum: 0, maximum: 65535 },
+        { type: 'array', items: { type: 'integer', minimum: 0, maximum: 65535 }, minItems: 1, uniqueItems: true },
+      ],
+    },
+    cidr: stringOrList('The value is an IP address inside this network (or any of these): IPv4 a.b.c.d/n or IPv6 x:y::/n, host bits zero. IPv4 networks hold IPv4 addresses only, IPv6 networks IPv6 addresses only. A value that is not an address is outside every network.'),
     contains: stringOrList('The value contains this string (or any/all of these).'),
     startswith: stringOrList('The value starts with this string (or any/all of these).'),
     endswith: stringOrList('The value ends with this string (or any/all of these).'),
@@ -115,6 +126,20 @@ const predicate = {
         words: stringList('Subcommands, words separated by one space: build, image build.', { pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*( [A-Za-z0-9][A-Za-z0-9._-]*)*$' }),
         optionsWithValue: stringList('Global options that take the next word as their value (-H, --host).', { pattern: '^--?[A-Za-z0-9][A-Za-z0-9-]*$' }),
       },
+    },
+    publicAddress: {
+      type: 'object',
+      description: 'The address field holds a public address: a valid IPv4 or IPv6 address outside the private, loopback, link-local, CGNAT (100.64/10), multicast, reserved, documentation, unique-local (fc00::/7) and IPv4-mapped ranges (the full list is in src/ir/ip.ts). An empty or unparsable value is not public.',
+      additionalProperties: false,
+      required: ['field'],
+      properties: { field: field('Address field (DestinationIp).') },
+    },
+    listed: {
+      type: 'object',
+      description: 'The value is an entry of the named allowlist (case-insensitive; a domain list also accepts subdomains of an entry).',
+      additionalProperties: false,
+      required: ['field', 'list'],
+      properties: { field: field('Field compared with the entries.'), list: listName },
     },
   },
   allOf: [
@@ -202,11 +227,28 @@ const schema = {
       additionalProperties: false,
       required: ['category', 'product'],
       properties: {
-        category: { type: 'string', enum: ['process_creation', 'file_event'], description: 'Event category (Sigma taxonomy): process_creation (Image, CommandLine, ParentImage, ParentCommandLine, User, CurrentDirectory) or file_event (TargetFilename, Image, User).' },
+        category: {
+          type: 'string',
+          enum: Object.keys(CATEGORIES),
+          description: `Event category (Sigma taxonomy): ${Object.entries(CATEGORIES)
+            .map(([c, f]) => `${c} (${f.join(', ')})`)
+            .join('; ')}.`,
+        },
         product: { type: 'string', enum: ['linux'], description: 'Operating system.' },
       },
     },
     match: { $ref: '#/definitions/predicate', description: 'Which events the rule is about (for example: a container image build).' },
+    allowlists: {
+      type: 'array',
+      description: 'Suppressions: an event whose field is an entry of the list is not a result (approved build hosts, CI accounts). Splunk reads them through the <rule>_allowlist macro (a lookup), KQL through a let list or a Sentinel watchlist, Sigma through a filter.',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['list', 'field'],
+        properties: { list: listName, field: field('Field compared with the entries.') },
+      },
+    },
     signals: {
       type: 'array',
       description: 'Weighted risk signals; the score is the sum of the weights of those that hold.',

@@ -1,4 +1,11 @@
 // Source of schema/tests.schema.json (test cases that travel with a rule).
+import { ALL_FIELDS } from './fields.mjs';
+const FIELD_NOTES = {
+  Host: 'The host the event comes from.',
+  TargetFilename: 'file_event: the file written.',
+  DestinationPort: 'network_connection: the remote port, as a string of digits ("443").',
+  Initiated: 'network_connection: "true" when the host opened the connection.',
+};
 const schema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://t1612.dev/schema/tests.schema.json',
@@ -22,18 +29,13 @@ const schema = {
           reason: { type: 'string', minLength: 1, description: 'One line: why the rule must give this outcome.' },
           event: {
             type: 'object',
-            description: 'A canonical event: Sigma taxonomy fields plus _time (ISO 8601) and host. Omit a field to make it absent.',
+            description: 'A canonical event: Sigma taxonomy fields (Host for the host) plus _time (ISO 8601). Omit a field to make it absent.',
             additionalProperties: false,
             properties: {
               _time: { type: 'string', description: 'Event time, ISO 8601.' },
-              host: { type: 'string', description: 'Host name.' },
-              Image: { type: 'string' },
-              CommandLine: { type: 'string' },
-              ParentImage: { type: 'string' },
-              ParentCommandLine: { type: 'string' },
-              User: { type: 'string' },
-              CurrentDirectory: { type: 'string' },
-              TargetFilename: { type: 'string', description: 'file_event: the file written.' },
+              ...Object.fromEntries(
+                ALL_FIELDS.map((f) => [f, { type: 'string', ...(FIELD_NOTES[f] ? { description: FIELD_NOTES[f] } : {}) }]),
+              ),
             },
           },
           expect: { $ref: '#/definitions/outcome' },

@@ -2,9 +2,12 @@
 import { CANONICAL_FIELDS, type CanonicalField, type LogsourceCategory } from '../model/types.js';
 import type { FieldMap } from './types.js';
 
-/** Fields a result shows, in a fixed order: the user first, then the rest of the category's fields. */
+/**
+ * Fields a result shows, in a fixed order: the user first, then the rest of the category's fields.
+ * The host is not among them: every target shows it in its own place (host, DeviceName).
+ */
 export function shownFields(category: LogsourceCategory): CanonicalField[] {
-  const all = [...CANONICAL_FIELDS[category]] as CanonicalField[];
+  const all = ([...CANONICAL_FIELDS[category]] as CanonicalField[]).filter((f) => f !== 'Host');
   return all.includes('User') ? ['User', ...all.filter((f) => f !== 'User')] : all;
 }
 

@@ -12,6 +12,8 @@ import type { CanonicalField } from '../model/types.js';
 import type { Expr, RuleIR } from './nodes.js';
 import { assertNever } from './nodes.js';
 import { outcomeTable, type Outcome } from './scoring.js';
+import { inNetwork, parseIp } from './ip.js';
+import { listMatches } from '../model/allowlist.js';
 
 export type CanonicalEvent = Readonly<Partial<Record<CanonicalField, string | null>>> & Readonly<Record<string, unknown>>;
 
@@ -94,6 +96,31 @@ export function compileExpr(e: Expr, opts: EvaluateOptions = {}): CompiledPredic
           return v !== undefined && re.test(v);
         };
       }
+      case 'cidr': {
+        const f = x.field;
+        const nets = x.networks;
+        return (ev) => {
+          const v = read(ev, f);
+          const ip = v === undefined ? undefined : parseIp(v);
+          return ip !== undefined && nets.some((n) => inNetwork(ip, n));
+        };
+      }
+      case 'numeq': {
+        const f = x.field;
+        const values = x.values;
+        return (ev) => {
+          const v = read(ev, f);
+          return v !== undefined && /^[0-9]{1,15}$/.test(v) && values.includes(Number(v));
+        };
+      }
+      case 'listed': {
+        const f = x.field;
+        const list = { match: x.list.match, entries: x.list.values.map((value) => ({ value })) };
+        return (ev) => {
+          const v = read(ev, f);
+          return v !== undefined && listMatches(list, v);
+        };
+      }
       default:
         return assertNever(x);
     }
@@ -108,8 +135,14 @@ export interface CompiledRule {
 
 const NO_MATCH: Evaluation = Object.freeze({ matched: false, score: 0, tier: null, action: null, signals: Object.freeze([]) as readonly string[] });
 
+/** `match` and no allowlist suppression: the events a rule scores. */
+export function scopeExpr(rule: RuleIR): Expr {
+  if (!rule.suppress.length) return rule.match;
+  return { kind: 'and', args: [rule.match, ...rule.suppress.map((s): Expr => ({ kind: 'not', arg: { kind: 'listed', field: s.field, list: s.list } }))] };
+}
+
 export function compileRule(rule: RuleIR, opts: EvaluateOptions = {}): CompiledRule {
-  const match = compileExpr(rule.match, opts);
+  const match = compileExpr(scopeExpr(rule), opts);
   const tests = rule.signals.map((s) => compileExpr(s.expr, opts));
   // Every combination's outcome is known in advance (outcomeTable, the scoring's own definition), so
   // an event costs its predicates and a table look-up; results are shared and frozen.

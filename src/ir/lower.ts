@@ -5,9 +5,11 @@
  * portable subset) is reported as a located Diagnostic.
  */
 import type { CanonicalField, FieldPredicate, LoadedRule, Predicate, TierCondition } from '../model/types.js';
-import { STRING_OPS } from '../model/types.js';
+import { NUMERIC_FIELDS, STRING_OPS } from '../model/types.js';
+import type { Allowlist } from '../model/allowlist.js';
+import { ALL_ADDRESSES, NON_PUBLIC_NETWORKS, parseNetwork, type IpNetwork } from './ip.js';
 import { diagnostic, type Diagnostic, type Position } from '../model/diagnostics.js';
-import type { CompareOp, Expr, RuleIR, TierCond } from './nodes.js';
+import type { CompareOp, Expr, ListRef, RuleIR, TierCond } from './nodes.js';
 import { fieldsOf } from './nodes.js';
 import { PortableRegex } from './regex.js';
 import * as H from './helpers.js';
@@ -20,8 +22,31 @@ export interface LowerResult {
 /** A subcommand grammar without `optionsWithValue`: every global option is a single word. */
 const NO_VALUE_OPTIONS: readonly string[] = [];
 
-export function lowerRule(rule: LoadedRule): LowerResult {
+/** Networks the model defines itself (src/ir/ip.ts), parsed once. */
+function networks(texts: readonly string[]): IpNetwork[] {
+  return texts.map((t) => {
+    const n = parseNetwork(t);
+    if ('problem' in n) throw new Error(`internal: ${n.problem}`);
+    return n;
+  });
+}
+const EVERY_ADDRESS = networks(ALL_ADDRESSES);
+const NON_PUBLIC = networks(NON_PUBLIC_NETWORKS.map((n) => n.network));
+
+export function listRef(list: Allowlist): ListRef {
+  return { name: list.name, match: list.match, values: list.entries.map((e) => e.value.toLowerCase()) };
+}
+
+/** Lower a rule; `lists` are the allowlists of this run by name (the unknown-list check ran first). */
+export function lowerRule(rule: LoadedRule, lists: ReadonlyMap<string, Allowlist> = new Map()): LowerResult {
   const diagnostics: Diagnostic[] = [];
+  const used = new Map<string, Allowlist>();
+  const refOf = (name: string): ListRef => {
+    const list = lists.get(name);
+    if (!list) throw new Error(`internal: unknown allowlist ${name}`);
+    used.set(name, list);
+    return listRef(list);
+  };
   const optionalFields: { field: CanonicalField; use: string; position: Position }[] = [];
   /** Nodes that only refine a predicate (a current-directory test): their field may be missing. */
   const optionalNodes = new Set<Expr>();
@@ -100,14 +125,29 @@ export function lowerRule(rule: LoadedRule): LowerResult {
         g.words.map((w) => w.split(' ')[0]!),
       );
     }
+    if ('publicAddress' in p) {
+      const f = p.publicAddress.field;
+      return { kind: 'and', args: [{ kind: 'cidr', field: f, networks: EVERY_ADDRESS }, { kind: 'not', arg: { kind: 'cidr', field: f, networks: NON_PUBLIC } }] };
+    }
+    if ('listed' in p) return { kind: 'listed', field: p.listed.field, list: refOf(p.listed.list) };
     return lowerField(p, ptr);
   };
 
   const lowerField = (p: FieldPredicate, ptr: string): Expr => {
     const ci = (p.case ?? 'insensitive') === 'insensitive';
     const parts: Expr[] = [];
+    if (p.cidr !== undefined) {
+      const texts = Array.isArray(p.cidr) ? p.cidr : [p.cidr];
+      // Validity was checked before lowering (field-kind check).
+      parts.push({ kind: 'cidr', field: p.field, networks: networks(texts) });
+    }
+    if (NUMERIC_FIELDS.has(p.field) && p.equals !== undefined) {
+      const raw = p.equals;
+      parts.push({ kind: 'numeq', field: p.field, values: (Array.isArray(raw) ? raw : [raw]) as number[] });
+      return parts.length === 1 ? parts[0]! : { kind: 'and', args: parts };
+    }
     for (const op of STRING_OPS) {
-      const raw = p[op];
+      const raw = p[op] as string | string[] | undefined;
       if (raw === undefined) continue;
       const values = Array.isArray(raw) ? raw : [raw];
       const all = (p.match ?? 'any') === 'all';
@@ -134,6 +174,7 @@ export function lowerRule(rule: LoadedRule): LowerResult {
   };
 
   const match = lowerPredicate(m.match, '/match');
+  const suppress = (m.allowlists ?? []).map((a) => ({ field: a.field, list: refOf(a.list) }));
   const signals = m.signals.map((s, i) => ({
     id: s.id,
     weight: s.weight,
@@ -158,6 +199,7 @@ export function lowerRule(rule: LoadedRule): LowerResult {
   };
   collect(match);
   signals.forEach((s) => collect(s.expr));
+  suppress.forEach((s) => read.add(s.field));
 
   if (diagnostics.length) return { diagnostics };
   const ir: RuleIR = {
@@ -177,6 +219,8 @@ export function lowerRule(rule: LoadedRule): LowerResult {
     attack: m.attack,
     logsource: m.logsource,
     match,
+    suppress,
+    lists: [...used.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     signals,
     threshold: m.threshold,
     tiers,

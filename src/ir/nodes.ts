@@ -5,6 +5,15 @@
 import type { CanonicalField, Level, LogsourceCategory, TierAction, AttackModel } from '../model/types.js';
 import type { PortableRegex } from './regex.js';
 import type { Position } from '../model/diagnostics.js';
+import type { Allowlist, ListMatch } from '../model/allowlist.js';
+import type { IpNetwork } from './ip.js';
+
+/** An allowlist as a predicate reads it: its name, how it matches, its values (ASCII lower-case). */
+export interface ListRef {
+  readonly name: string;
+  readonly match: ListMatch;
+  readonly values: readonly string[];
+}
 
 export type CompareOp = 'equals' | 'contains' | 'startswith' | 'endswith';
 
@@ -36,7 +45,17 @@ export type Expr =
        */
       readonly needles?: readonly string[];
       readonly needlesCaseInsensitive?: boolean;
-    };
+    }
+  /** True when the field holds an IP address (src/ir/ip.ts) inside one of the networks. */
+  | { readonly kind: 'cidr'; readonly field: CanonicalField; readonly networks: readonly IpNetwork[] }
+  /** True when the field holds a whole number (decimal digits) equal to one of the values. */
+  | { readonly kind: 'numeq'; readonly field: CanonicalField; readonly values: readonly number[] }
+  /**
+   * True when the field's value is an entry of the list, ignoring ASCII case; for a `domain` list
+   * also when it ends with "." + an entry. Targets read the list through their own mechanism (a
+   * lookup, a let list, a watchlist, filters); the meaning is this one.
+   */
+  | { readonly kind: 'listed'; readonly field: CanonicalField; readonly list: ListRef };
 
 export type TierCond =
   | { readonly kind: 'always' }
@@ -80,6 +99,10 @@ export interface RuleIR {
   readonly logsource: { readonly category: LogsourceCategory; readonly product: string };
   /** Which events the rule is about. */
   readonly match: Expr;
+  /** Allowlist suppressions: an event for which one holds is not a result (applied after `match`). */
+  readonly suppress: readonly { readonly field: CanonicalField; readonly list: ListRef }[];
+  /** Every allowlist the rule reads (suppressions and `listed` predicates), by name. */
+  readonly lists: readonly Allowlist[];
   readonly signals: readonly RiskSignal[];
   readonly threshold: number;
   /** In order; the first whose condition holds wins; the last is the default. */
@@ -102,6 +125,9 @@ export function fieldsOf(e: Expr, into: Set<CanonicalField> = new Set()): Set<Ca
       return fieldsOf(e.arg, into);
     case 'compare':
     case 'regex':
+    case 'cidr':
+    case 'numeq':
+    case 'listed':
       into.add(e.field);
       return into;
     default:
@@ -115,5 +141,5 @@ export function assertNever(x: never): never {
 
 /** Every field the rule reads, needed or optional, sorted. */
 export function allFieldsRead(rule: RuleIR): CanonicalField[] {
-  return [...new Set([...rule.fieldsRead, ...rule.optionalFields.map((o) => o.field)])].sort();
+  return [...new Set([...rule.fieldsRead, ...rule.optionalFields.map((o) => o.field), ...rule.suppress.map((s) => s.field)])].sort();
 }

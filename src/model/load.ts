@@ -1,6 +1,6 @@
 /** Reading rule and test files: YAML with positions, then JSON Schema, each problem a Diagnostic. */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { loadLocatedYaml, YamlSyntaxError, type LocatedDocument } from './yaml.js';
 import { validateAgainstSchema, type SchemaName } from '../schema/validate.js';
@@ -43,16 +43,29 @@ export function parseAndValidate(path: string, schema: SchemaName): ParsedFile {
 
 export const RULE_SUFFIX = /\.ya?ml$/;
 export const TESTS_SUFFIX = /\.tests\.ya?ml$/;
+export const ALLOWLIST_FILE = /\.allowlist\.ya?ml$/;
 
-/** Rule files under the given paths (files as given; directories recursively), sorted for determinism. */
-export function findRuleFiles(paths: readonly string[]): { files: string[]; diagnostics: Diagnostic[] } {
+/**
+ * Rule files under the given paths (files as given; directories recursively), sorted for determinism,
+ * and the allowlist files (`*.allowlist.yml`) found there or beside a rule file given directly.
+ */
+export function findRuleFiles(paths: readonly string[]): { files: string[]; allowlists: string[]; diagnostics: Diagnostic[] } {
   const files: string[] = [];
+  const lists = new Set<string>();
   const diagnostics: Diagnostic[] = [];
+  const walkLists = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walkLists(p);
+      else if (ALLOWLIST_FILE.test(name)) lists.add(p);
+    }
+  };
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
       const st = statSync(p);
       if (st.isDirectory()) walk(p);
+      else if (ALLOWLIST_FILE.test(name)) lists.add(p);
       else if (RULE_SUFFIX.test(name) && !TESTS_SUFFIX.test(name)) files.push(p);
     }
   };
@@ -65,8 +78,15 @@ export function findRuleFiles(paths: readonly string[]): { files: string[]; diag
       continue;
     }
     if (st.isDirectory()) walk(p);
-    else files.push(p);
+    else if (ALLOWLIST_FILE.test(p)) lists.add(p);
+    else {
+      files.push(p);
+      // A rule given alone still sees the lists declared beside it.
+      walkLists(dirname(p));
+    }
   }
   const unique = [...new Set(files)].sort((a, b) => (displayFile(a) < displayFile(b) ? -1 : displayFile(a) > displayFile(b) ? 1 : 0));
-  return { files: unique, diagnostics };
+  const byShown = (a: string, b: string) => (displayFile(a) < displayFile(b) ? -1 : displayFile(a) > displayFile(b) ? 1 : 0);
+  const allowlists = [...new Set([...lists].map((p) => resolve(p)))].sort(byShown);
+  return { files: unique, allowlists, diagnostics };
 }

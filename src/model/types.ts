@@ -5,10 +5,20 @@
 
 /** Canonical field names: the Sigma taxonomy's, for every log source the model knows. */
 export const CANONICAL_FIELDS = {
-  process_creation: ['Image', 'CommandLine', 'ParentImage', 'ParentCommandLine', 'User', 'CurrentDirectory'],
+  process_creation: ['Image', 'CommandLine', 'ParentImage', 'ParentCommandLine', 'User', 'CurrentDirectory', 'Host'],
   /** Sysmon EventID 11 (FileCreate): the file written and the process that wrote it. */
-  file_event: ['TargetFilename', 'Image', 'User'],
+  file_event: ['TargetFilename', 'Image', 'User', 'Host'],
+  /**
+   * Sysmon EventID 3 (NetworkConnect), DeviceNetworkEvents: the process that connected and where to.
+   * ParentImage is the connecting process's parent (Defender has it; Sysmon for Linux does not).
+   */
+  network_connection: ['Image', 'User', 'Host', 'DestinationIp', 'DestinationHostname', 'DestinationPort', 'Initiated', 'ParentImage'],
 } as const;
+
+/** Fields whose values are whole numbers: compared with numeric `equals`, never as strings. */
+export const NUMERIC_FIELDS: ReadonlySet<string> = new Set(['DestinationPort']);
+/** Fields holding an IP address (IPv4 or IPv6): the only fields `cidr` and `publicAddress` read. */
+export const ADDRESS_FIELDS: ReadonlySet<string> = new Set(['DestinationIp']);
 
 export type LogsourceCategory = keyof typeof CANONICAL_FIELDS;
 export type CanonicalField = (typeof CANONICAL_FIELDS)[LogsourceCategory][number];
@@ -19,7 +29,10 @@ export const STRING_OPS: readonly StringOp[] = ['equals', 'contains', 'startswit
 
 export interface FieldPredicate {
   field: CanonicalField;
-  equals?: string | string[];
+  /** Strings; on a numeric field (DestinationPort), whole numbers. */
+  equals?: string | string[] | number | number[];
+  /** The address lies in one of these networks (IPv4 or IPv6 CIDR). */
+  cidr?: string | string[];
   contains?: string | string[];
   startswith?: string | string[];
   endswith?: string | string[];
@@ -63,6 +76,17 @@ export interface SubcommandHelper {
   optionsWithValue?: string[];
 }
 
+/** The address field holds a public (globally routable) IPv4 or IPv6 address. */
+export interface PublicAddressHelper {
+  field: CanonicalField;
+}
+
+/** The field's value is an entry of a named allowlist (src/model/allowlist.ts). */
+export interface ListedHelper {
+  field: CanonicalField;
+  list: string;
+}
+
 export type Predicate =
   | { all: Predicate[] }
   | { any: Predicate[] }
@@ -72,7 +96,9 @@ export type Predicate =
   | { flag: FlagHelper }
   | { argument: ArgumentHelper }
   | { pathArgument: PathArgumentHelper }
-  | { subcommand: SubcommandHelper };
+  | { subcommand: SubcommandHelper }
+  | { publicAddress: PublicAddressHelper }
+  | { listed: ListedHelper };
 
 export type ScoreComparison = { gte?: number; gt?: number; lte?: number; lt?: number };
 
@@ -127,6 +153,8 @@ export interface RuleModel {
   attack: AttackModel;
   logsource: { category: LogsourceCategory; product: 'linux' };
   match: Predicate;
+  /** Events whose field is an entry of the named list are suppressed (approved hosts, CI accounts). */
+  allowlists?: { list: string; field: CanonicalField }[];
   signals: SignalModel[];
   threshold: number;
   tiers: TierModel[];

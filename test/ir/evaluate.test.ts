@@ -79,7 +79,7 @@ describe('the needle prefilter is only an optimisation', () => {
     const { events } = await import('../support/events.js');
     type E = import('../../src/ir/nodes.js').Expr;
     const strip = (e: E): E =>
-      e.kind === 'regex' ? { kind: 'regex', field: e.field, regex: e.regex, caseSensitive: e.caseSensitive, origin: e.origin } : e.kind === 'not' ? { ...e, arg: strip(e.arg) } : e.kind === 'compare' ? e : { ...e, args: e.args.map(strip) };
+      e.kind === 'regex' ? { kind: 'regex', field: e.field, regex: e.regex, caseSensitive: e.caseSensitive, origin: e.origin } : e.kind === 'not' ? { ...e, arg: strip(e.arg) } : e.kind === 'and' || e.kind === 'or' ? { ...e, args: e.args.map(strip) } : e;
     const plain = { ...rule, match: strip(rule.match), signals: rule.signals.map((s) => ({ ...s, expr: strip(s.expr) })) };
     const withNeedles = compileRule(rule);
     const without = compileRule(plain);

@@ -114,7 +114,7 @@ describe('rows.ts: the DeviceProcessEvents row of a canonical event', () => {
   });
 
   it('maps _time to both time columns as a Date, host to DeviceName, and makes DeviceId/ReportId deterministic', () => {
-    const e = { _time: '2026-11-20T10:00:00Z', host: 'lab-01', Image: '/usr/bin/docker', CommandLine: 'docker build .' };
+    const e = { _time: '2026-11-20T10:00:00Z', Host: 'lab-01', Image: '/usr/bin/docker', CommandLine: 'docker build .' };
     const a = kqlRow(e, defender);
     const b = kqlRow({ ...e }, sentinel);
     expect(a.Timestamp).toEqual(new Date('2026-11-20T10:00:00Z'));
@@ -123,7 +123,7 @@ describe('rows.ts: the DeviceProcessEvents row of a canonical event', () => {
     expect(a.DeviceName).toBe('lab-01');
     expect(a.DeviceId).toMatch(/^[0-9a-f]{40}$/);
     expect(kqlRow({ ...e }, defender)).toEqual(a);
-    expect(kqlRow({ ...e, host: 'lab-02' }, defender).DeviceId).not.toBe(a.DeviceId);
+    expect(kqlRow({ ...e, Host: 'lab-02' }, defender).DeviceId).not.toBe(a.DeviceId);
     expect(Number.isSafeInteger(a.ReportId)).toBe(true);
     expect(kqlRow({ ...e, CommandLine: 'docker build x' }, defender).ReportId).not.toBe(a.ReportId);
     expect(b).toMatchObject({ Type: 'DeviceProcessEvents', TenantId: '', AdditionalFields: null, _BilledSize: null });
@@ -446,7 +446,7 @@ const events: fc.Arbitrary<CanonicalEvent> = fc
     time: fc.option(fc.integer({ min: 0, max: 1e9 }), { freq: 5 }),
   })
   .map(({ program: [image, argv0], g, sub, args, sep, lead, imageOverride, time, ...rest }) => {
-    const e: Record<string, string | null> = { Image: imageOverride === null ? image : imageOverride, CommandLine: lead + [argv0, g, sub, ...args].filter((x) => x !== '').join(sep), host: 'h1' };
+    const e: Record<string, string | null> = { Image: imageOverride === null ? image : imageOverride, CommandLine: lead + [argv0, g, sub, ...args].filter((x) => x !== '').join(sep), Host: 'h1' };
     if (time !== null) e._time = new Date(Date.UTC(2026, 0, 1) + time * 1000).toISOString();
     for (const [k, v] of Object.entries(rest)) if (v !== undefined) e[k] = v;
     return e as CanonicalEvent;

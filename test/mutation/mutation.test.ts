@@ -87,11 +87,11 @@ describe('each broken emitter is caught', () => {
 
   it('SPL negation requires the field to be present (NOT f=v → f!=v)', () => {
     const present = (e: Expr): Expr[] =>
-      e.kind === 'compare' || e.kind === 'regex'
-        ? [{ kind: 'regex', field: e.field, regex: PortableRegex.trusted('.|\\n', false), caseSensitive: true, origin: 'mutation' }]
-        : e.kind === 'not'
-          ? present(e.arg)
-          : e.args.flatMap(present);
+      e.kind === 'not'
+        ? present(e.arg)
+        : e.kind === 'and' || e.kind === 'or'
+          ? e.args.flatMap(present)
+          : [{ kind: 'regex', field: e.field, regex: PortableRegex.trusted('.|\\n', false), caseSensitive: true, origin: 'mutation' }];
     const rewrite = (e: Expr): Expr =>
       e.kind === 'not'
         ? { kind: 'and', args: [...present(e.arg), { kind: 'not', arg: rewrite(e.arg) }] }

@@ -86,8 +86,8 @@ function expectAgree(p: Pair, event: CanonicalEvent): Seen {
 describe('sigmaRow: the taxonomy record of a canonical event', () => {
   it('maps fields through the profile, leaves absent values out and keeps _time/host', () => {
     expect(
-      sigmaRow({ _time: '2026-11-20T10:00:00Z', host: 'lab-01', Image: '/usr/bin/docker', CommandLine: '', ParentImage: null, User: 'root', other: 'x' }, taxonomy),
-    ).toEqual({ _time: '2026-11-20T10:00:00Z', host: 'lab-01', Image: '/usr/bin/docker', User: 'root' });
+      sigmaRow({ _time: '2026-11-20T10:00:00Z', Host: 'lab-01', Image: '/usr/bin/docker', CommandLine: '', ParentImage: null, User: 'root', other: 'x' }, taxonomy),
+    ).toEqual({ _time: '2026-11-20T10:00:00Z', Computer: 'lab-01', Image: '/usr/bin/docker', User: 'root' });
   });
   it('renames fields for a profile with other names, and drops placeholders', () => {
     const p = { ...taxonomy, id: 'renamed', fields: { Image: 'process.executable', CommandLine: 'process.command_line' }, placeholders: ['-'] };

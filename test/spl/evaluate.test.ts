@@ -101,7 +101,7 @@ const dockerBuildRisk = bundled.irs.find((r) => r.name === 'docker-build-risk')!
 
 describe('splRow: the Sysmon for Linux event in Splunk', () => {
   it('maps fields, writes absent values as the placeholder, sets _time (epoch seconds), host and the base-search fields', () => {
-    expect(splRow({ _time: '2026-11-20T10:00:00Z', host: 'lab-01', Image: '/usr/bin/docker', CommandLine: '', ParentImage: null, User: 'root', other: 'x' }, PROFILE)).toEqual({
+    expect(splRow({ _time: '2026-11-20T10:00:00Z', Host: 'lab-01', Image: '/usr/bin/docker', CommandLine: '', ParentImage: null, User: 'root', other: 'x' }, PROFILE)).toEqual({
       _time: Date.UTC(2026, 10, 20, 10) / 1000,
       host: 'lab-01',
       index: 'main',

@@ -63,7 +63,7 @@ export const events: fc.Arbitrary<CanonicalEvent> = fc
     imageOverride: fc.option(fc.constantFrom('', '-'), { freq: 20 }),
   })
   .map(({ cmd: [image, cl], imageOverride, ...rest }) => {
-    const e: Record<string, string> = { Image: imageOverride ?? image, CommandLine: cl, _time: '2026-11-20T10:00:00Z', host: 'h1' };
+    const e: Record<string, string> = { Image: imageOverride ?? image, CommandLine: cl, _time: '2026-11-20T10:00:00Z', Host: 'h1' };
     for (const [k, v] of Object.entries(rest)) if (v !== undefined) e[k] = v;
     return e as CanonicalEvent;
   });
@@ -78,7 +78,7 @@ export const fileEvents: fc.Arbitrary<CanonicalEvent> = fc
     hostileName: fc.option(hostileString, { freq: 10 }),
   })
   .map(({ dir, name, hostileName, ...rest }) => {
-    const e: Record<string, string> = { TargetFilename: `${dir}/${hostileName ?? name}`, _time: '2026-11-20T10:00:00Z', host: 'h1' };
+    const e: Record<string, string> = { TargetFilename: `${dir}/${hostileName ?? name}`, _time: '2026-11-20T10:00:00Z', Host: 'h1' };
     for (const [k, v] of Object.entries(rest)) if (v !== undefined) e[k] = v;
     return e as CanonicalEvent;
   });

@@ -50,6 +50,7 @@ export function kqlTablesOf(profile: KqlProfile | ProfileView<KqlProfile>): Read
 const BY_CATEGORY: Readonly<Record<LogsourceCategory, { action: string; fileName: CanonicalField; initiatingFileName: CanonicalField }>> = {
   process_creation: { action: 'ProcessCreated', fileName: 'Image', initiatingFileName: 'ParentImage' },
   file_event: { action: 'FileCreated', fileName: 'TargetFilename', initiatingFileName: 'Image' },
+  network_connection: { action: 'ConnectionSuccess', fileName: 'Image', initiatingFileName: 'Image' },
 };
 
 const TIME_COLUMNS = ['Timestamp', 'TimeGenerated'] as const;
@@ -116,7 +117,7 @@ export function kqlRow(event: CanonicalEvent, profile: ProfileView<KqlProfile>):
   const time = event._time;
   const ms = typeof time === 'string' ? Date.parse(time) : time instanceof Date ? time.getTime() : Number.NaN;
   for (const c of TIME_COLUMNS) if (columns.has(c)) row[c] = Number.isNaN(ms) ? null : new Date(ms);
-  const host = typeof event.host === 'string' ? event.host : '';
+  const host = typeof event.Host === 'string' ? event.Host : '';
   row.DeviceName = host;
   row.DeviceId = sha1(`DeviceId:${host}`);
   row.ReportId = parseInt(sha1(`ReportId:${canonicalJson(event)}`).slice(0, 12), 16);

@@ -15,7 +15,7 @@ export type Cond =
   | { readonly kind: 'or'; readonly args: readonly Cond[] }
   | { readonly kind: 'not'; readonly arg: Cond };
 
-export type SelectionValue = Record<string, string | string[]>;
+export type SelectionValue = Record<string, string | string[] | number | number[]>;
 
 /**
  * Collects selections under unique names: `match_<n>` for the rule's match, `sig_<signal>_<n>` for a
@@ -127,6 +127,19 @@ export function exprToCond(e: Expr, prefix: string, sel: Selections, fieldOf: (f
       if (!e.regex.matchesEmpty(!e.caseSensitive)) return ref;
       // A pattern matching "" would hold on an empty field, which the model reads as absent.
       return cAnd([ref, cNot({ kind: 'ref', name: sel.guard(field, { [field]: '' }) })]);
+    }
+    case 'cidr': {
+      const nets = e.networks.map((n) => n.text);
+      return { kind: 'ref', name: sel.add(prefix, { [`${fieldOf(e.field)}|cidr`]: nets.length === 1 ? nets[0]! : nets }) };
+    }
+    case 'numeq':
+      return { kind: 'ref', name: sel.add(prefix, { [fieldOf(e.field)]: e.values.length === 1 ? e.values[0]! : [...e.values] }) };
+    case 'listed': {
+      // Sigma equality ignores case, as the model's lists do; a domain list adds its subdomains.
+      const field = fieldOf(e.field);
+      const exact: Cond = { kind: 'ref', name: sel.add(prefix, { [field]: e.list.values.map(sigmaString) }) };
+      if (e.list.match === 'exact') return exact;
+      return cOr([exact, { kind: 'ref', name: sel.add(prefix, { [`${field}|endswith`]: e.list.values.map((v) => sigmaString(`.${v}`)) }) }]);
     }
     default:
       return assertNever(e);

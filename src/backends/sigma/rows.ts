@@ -8,8 +8,7 @@
  *   profile's placeholders is absent) is written the way the Sigma taxonomy writes it: the field is
  *   left out of the record. So `Field|exists: false` and `Field: null` hold for it, and every string
  *   value (including `''`) fails on it (evaluate.ts states the matching rules).
- * - `_time` and `host` are kept as they are when the event has them (they are not matched by any
- *   rule, but results carry them back).
+ * - `_time` is kept as it is when the event has it (no rule matches it, but results carry it back).
  * - Other keys of the event are not telemetry of this profile and are dropped.
  */
 import type { CanonicalField } from '../../model/types.js';
@@ -19,7 +18,7 @@ import type { SigmaProfile } from './profiles.js';
 import type { ProfileView } from '../types.js';
 import { fieldPairs } from '../fields.js';
 
-const KEPT = ['_time', 'host'] as const;
+const KEPT = ['_time'] as const;
 
 interface Mapping {
   readonly pairs: readonly (readonly [CanonicalField, string])[];

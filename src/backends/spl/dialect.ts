@@ -6,6 +6,12 @@
 import type { TextDialect } from '../text/compiler.js';
 import { literal } from '../../ir/helpers.js';
 import { splString } from './escape.js';
+import type { CanonicalField } from '../../model/types.js';
+
+/** The field a rule's allowlist macro sets when the value of `canonical` is an entry of the list. */
+export function allowlistFlag(list: string, canonical: CanonicalField): string {
+  return `t1612_al_${list}_${canonical}`;
+}
 
 function hasControl(s: string): boolean {
   return /[\x00-\x1f\x7f`]/.test(s);
@@ -52,6 +58,11 @@ export const splDialect: TextDialect = {
     return `match(${field}, ${splString(literalPattern(op, values, caseSensitive))})`;
   },
   regex: (field, pattern, ci) => `match(${field}, ${splString(escapeControls(pattern.render('pcre', ci)))})`,
+  // cidrmatch takes one network per call; IPv4 and IPv6 (semantics.md §1.3).
+  cidr: (field, networks) => `(${networks.map((n) => `cidrmatch(${splString(n.text)}, ${field})`).join(' OR ')})`,
+  numeq: (field, values) => (values.length === 1 ? `${field}==${values[0]}` : `(${values.map((v) => `${field}==${v}`).join(' OR ')})`),
+  // The rule's allowlist macro looks the value up first and leaves the flag field (src/backends/spl/allowlist.ts).
+  listed: (_field, list, canonical) => `(isnotnull(${allowlistFlag(list.name, canonical)}))`,
   nonEmpty: (field) => `${field}!=""`,
   signalHolds: (id) => `sig_${id}==1`,
   scoreCompare: (op, n) => `risk_score${{ gte: '>=', gt: '>', lte: '<=', lt: '<' }[op]}${n}`,

@@ -87,7 +87,7 @@ export function splRow(event: CanonicalEvent, profile: ProfileView<SplProfile>, 
   const absent = opts.absent === 'null' ? undefined : placeholder;
   const row: Record<string, unknown> = {};
   put(row, profile.timeField, epochSeconds(Object.hasOwn(event, '_time') ? event._time : undefined));
-  const host = Object.hasOwn(event, 'host') ? event.host : undefined;
+  const host = Object.hasOwn(event, 'Host') ? event.Host : undefined;
   if (typeof host === 'string' && host !== '') put(row, profile.hostField, host);
   for (const [field, value] of selectors) put(row, field, value);
   for (const [canonical, target] of pairs) {

@@ -4,7 +4,8 @@
  * dialect for every target-specific fragment. A dialect never re-implements the walk.
  */
 import type { CanonicalField } from '../../model/types.js';
-import type { CompareOp, Expr, TierCond } from '../../ir/nodes.js';
+import type { CompareOp, Expr, ListRef, TierCond } from '../../ir/nodes.js';
+import type { IpNetwork } from '../../ir/ip.js';
 import { assertNever } from '../../ir/nodes.js';
 import type { PortableRegex } from '../../ir/regex.js';
 
@@ -22,6 +23,12 @@ export interface TextDialect {
   regex(field: string, pattern: PortableRegex, caseInsensitive: boolean): string;
   /** The field is not empty (guards a pattern that would match an absent field's ""). */
   nonEmpty(field: string): string;
+  /** The field holds an address inside one of the networks (src/ir/ip.ts); false when not an address. */
+  cidr(field: string, networks: readonly IpNetwork[]): string;
+  /** The (numeric) field equals one of the whole numbers; false when absent or not a number. */
+  numeq(field: string, values: readonly number[]): string;
+  /** The field's value is an entry of the allowlist (the target reads the list its own way). */
+  listed(field: string, list: ListRef, canonical: CanonicalField): string;
   /** A signal's 0/1 flag column is 1. */
   signalHolds(signalId: string): string;
   /** The score column compares with n. */
@@ -85,6 +92,21 @@ export function renderExpr(e: Expr, d: TextDialect, fieldOf: (f: CanonicalField)
       const test = { text: d.regex(f, e.regex, !e.caseSensitive), atom: true };
       // A pattern that matches "" would hold on an absent field; absent must mean false.
       return e.regex.matchesEmpty(!e.caseSensitive) ? junction([{ text: d.nonEmpty(f), atom: true }, test], 'and', d) : test;
+    }
+    case 'cidr': {
+      const f = fieldOf(e.field);
+      if (f === undefined) return FALSE;
+      return { text: d.cidr(f, e.networks), atom: false };
+    }
+    case 'numeq': {
+      const f = fieldOf(e.field);
+      if (f === undefined) return FALSE;
+      return { text: d.numeq(f, e.values), atom: e.values.length === 1 };
+    }
+    case 'listed': {
+      const f = fieldOf(e.field);
+      if (f === undefined) return FALSE;
+      return { text: d.listed(f, e.list, e.field), atom: false };
     }
     default:
       return assertNever(e);

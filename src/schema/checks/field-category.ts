@@ -17,13 +17,14 @@ export const fieldCategory: RuleCheck = {
     };
     walkPredicates(rule.model, (p: Predicate, ptr) => {
       if ('field' in p) check(p.field, `${ptr}/field`);
-      for (const helper of ['executable', 'flag', 'argument', 'subcommand'] as const)
+      for (const helper of ['executable', 'flag', 'argument', 'subcommand', 'publicAddress', 'listed'] as const)
         if (helper in p) check((p as Record<typeof helper, { field: CanonicalField }>)[helper].field, `${ptr}/${helper}/field`);
       if ('pathArgument' in p) {
         check(p.pathArgument.field, `${ptr}/pathArgument/field`);
         check(p.pathArgument.cwdField, `${ptr}/pathArgument/cwdField`);
       }
     });
+    (rule.model.allowlists ?? []).forEach((a, i) => check(a.field, `/allowlists/${i}/field`));
     return out;
   },
 };

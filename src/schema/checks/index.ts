@@ -10,6 +10,8 @@ import { unreachableThreshold } from './unreachable-threshold.js';
 import { unreachableTier } from './unreachable-tier.js';
 import { signalWithoutEffect } from './signal-without-effect.js';
 import { sigmaSize } from './sigma-size.js';
+import { unknownList } from './unknown-list.js';
+import { fieldKind } from './field-kind.js';
 
 export const ruleChecks: readonly RuleCheck[] = [
   duplicateIdentity, // rule ids and names are unique; name = file name
@@ -18,6 +20,8 @@ export const ruleChecks: readonly RuleCheck[] = [
   portableRegex, // regexes stay in the subset every engine reads alike
   caseFolding, // case-insensitive values are ASCII letters only
   fieldCategory, // predicates read fields of the rule's log source
+  fieldKind, // numbers for numeric fields, networks for address fields
+  unknownList, // named allowlists are declared
   unreachableThreshold, // threshold <= sum of weights
   unreachableTier, // every tier can be reached
   signalWithoutEffect, // every signal can change the outcome

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../model/diagnostics.js';
 import type { LoadedRule } from '../../model/types.js';
 import type { RuleIR } from '../../ir/nodes.js';
+import type { Allowlist } from '../../model/allowlist.js';
 
 /** What a check sees. `ir` is present for checks that run after lowering. */
 export interface CheckContext {
@@ -8,6 +9,8 @@ export interface CheckContext {
   readonly ir?: RuleIR;
   /** Every rule being loaded in this run, for cross-rule checks. */
   readonly all: readonly LoadedRule[];
+  /** The allowlists of this run, by name. */
+  readonly lists: ReadonlyMap<string, Allowlist>;
 }
 
 /**
