@@ -29,7 +29,11 @@ const schema = {
     description: { type: 'string', minLength: 1, description: 'What deployment this profile describes.' },
     fields: perCategory('Per log source, the field mapping.', fieldMap),
     placeholders: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Values the telemetry writes for a missing value (Sysmon for Linux: -); read as absent.' },
-    baseSearch: perCategory('spl: per log source, the macro that selects its events (never index=*).', { ...name, description: 'Macro name.' }),
+    baseSearch: perCategory('spl: per log source, the macro that selects its events (never index=*); the query starts with it. A log source with a data model (dataModels) is read with tstats instead.', { ...name, description: 'Macro name.' }),
+    dataModels: perCategory(
+      'spl: per log source, the accelerated data model dataset its events are read from with tstats (`| tstats summariesonly=true allow_old_summaries=true fillnull_value="<first placeholder>" count from datamodel=<Model.Dataset> by <every field the rule reads, the host> _time span=1s`), instead of a base search. Field names are the dataset\'s (Processes.process); the query renames them without the dataset prefix. A result row is then a group of events equal in every by-field within one second, and count says how many. Needs placeholders (the first is the fillnull_value) and timeField _time.',
+      { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$', description: 'Data model and root dataset: Endpoint.Processes.' },
+    ),
     macros: {
       type: 'array',
       description: 'spl: macros written to macros.conf (merged by name with the extended profile\'s).',
@@ -45,11 +49,12 @@ const schema = {
       },
     },
     timeField: { ...name, description: 'spl: the time field.' },
-    hostField: { ...name, description: 'spl: the host field.' },
-    tables: perCategory('kql: per log source, the table.', { ...name, description: 'Table name.' }),
+    hostField: { ...name, description: 'spl: the host field of events read with a base search (baseSearch). A log source read from a data model shows its Host field instead.' },
+    tables: perCategory('kql: per log source, the table (or, on the asim schema set, the ASIM parser function, called with no arguments: _Im_ProcessCreate()).', { ...name, description: 'Table or parser function name.' }),
     timeColumn: { ...name, description: 'kql: the time column.' },
     keepColumns: { type: 'array', items: { ...name }, description: 'kql: columns every result keeps first.' },
-    schemaSet: { type: 'string', enum: ['defender', 'sentinel'], description: 'kql: which table schemas the queries are checked and run against.' },
+    allowlistSource: { type: 'string', enum: ['let', 'watchlist'], description: 'kql: where queries read exact allowlists from: a let list in each query, or Microsoft Sentinel watchlists (_GetWatchlist; their CSVs are written under watchlists/). Default: watchlist for the sentinel and asim schema sets, let otherwise.' },
+    schemaSet: { type: 'string', enum: ['defender', 'sentinel', 'asim'], description: 'kql: which table schemas the queries are checked and run against (asim: the ASIM unifying parsers _Im_ProcessCreate, _Im_FileEvent, _Im_NetworkSession of a Microsoft Sentinel workspace).' },
     product: { type: 'string', minLength: 1, description: 'sigma: logsource product.' },
   },
 };

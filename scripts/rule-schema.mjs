@@ -26,7 +26,7 @@ const caseMode = (dflt) => ({
   enum: ['sensitive', 'insensitive'],
   description: `Case sensitivity of the comparison (default ${dflt}). Insensitive folds ASCII letters only.`,
 });
-const helperKeys = ['executable', 'flag', 'argument', 'pathArgument', 'subcommand', 'publicAddress', 'listed'];
+const helperKeys = ['executable', 'flag', 'argument', 'pathArgument', 'subcommand', 'image', 'publicAddress', 'listed'];
 const ops = ['equals', 'contains', 'startswith', 'endswith', 'regex', 'cidr'];
 const listName = { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 60, description: 'Name of an allowlist (a *.allowlist.yml file beside the rules).' };
 const alone = (k) => ({ if: { required: [k] }, then: { maxProperties: 1 } });
@@ -34,7 +34,7 @@ const alone = (k) => ({ if: { required: [k] }, then: { maxProperties: 1 } });
 const predicate = {
   type: 'object',
   description:
-    'A condition over one event: a combinator (all, any, not), a field predicate (field plus one or more of equals, contains, startswith, endswith, regex, cidr), or a helper (executable, flag, argument, pathArgument, subcommand, publicAddress, listed).',
+    'A condition over one event: a combinator (all, any, not), a field predicate (field plus one or more of equals, contains, startswith, endswith, regex, cidr), or a helper (executable, flag, argument, pathArgument, subcommand, image, publicAddress, listed).',
   minProperties: 1,
   additionalProperties: false,
   properties: {
@@ -80,12 +80,16 @@ const predicate = {
         names: stringList('Flag spellings: long (--file) or short (-f).', { pattern: '^(--[A-Za-z0-9][A-Za-z0-9-]*|-[A-Za-z0-9])$' }),
         values: {
           type: 'object',
-          description: 'The flag takes a value, which must start with or equal one of these strings.',
+          description: 'The flag takes a value, which must start with or equal one of these strings, or name one of these executables (basename).',
           additionalProperties: false,
           minProperties: 1,
           properties: {
             startswith: stringList('Value prefixes.'),
             equals: stringList('Whole values.'),
+            basename: stringList(
+              'Executable names: the value is a path or a bare name whose last / component equals one (sh matches sh, /bin/sh and /usr/local/bin/sh; not /bin/shx or sshd). Podman\'s JSON form \'["/bin/sh", "-c", …]\' is read by its first element.',
+              { pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]*$' },
+            ),
           },
         },
         case: caseMode('insensitive') ,
@@ -125,6 +129,29 @@ const predicate = {
         field: field('Field holding the command line.'),
         words: stringList('Subcommands, words separated by one space: build, image build.', { pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*( [A-Za-z0-9][A-Za-z0-9._-]*)*$' }),
         optionsWithValue: stringList('Global options that take the next word as their value (-H, --host).', { pattern: '^--?[A-Za-z0-9][A-Za-z0-9-]*$' }),
+      },
+    },
+    image: {
+      type: 'object',
+      description:
+        "The image reference of a container CLI command (docker|podman|nerdctl [global options] run|create|pull [options] IMAGE …), read as the tool reads it: the program, global options, the subcommand words, the subcommand's options (an option listed as taking a value takes the next word, whatever it is), then the first positional word. A long option in neither list of its place has no reading, and then every registry test is false: list every option of the tools. Registry per Docker's reference grammar: the text before the first / is a host when it has a . or :, is localhost, or has an upper-case letter; otherwise the image is on docker.io.",
+      additionalProperties: false,
+      required: ['field', 'words', 'registry'],
+      properties: {
+        field: field('Field holding the command line.'),
+        words: stringList('Subcommands, words separated by one space: run, container run, image pull.', { pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*( [A-Za-z0-9][A-Za-z0-9._-]*)*$' }),
+        optionsWithValue: stringList('Global options (before the subcommand) that take the next word as their value (-H, --host).', { pattern: '^(--[A-Za-z0-9][A-Za-z0-9-]*|-[A-Za-z0-9])$' }),
+        booleanOptions: stringList('Global long options that take no value (--debug, --tls). Short letters not listed as taking a value are boolean without listing.', { pattern: '^--[A-Za-z0-9][A-Za-z0-9-]*$' }),
+        subcommandOptionsWithValue: stringList("The subcommand's options that take the next word as their value (-v, --volume, --name, --entrypoint).", { pattern: '^(--[A-Za-z0-9][A-Za-z0-9-]*|-[A-Za-z0-9])$' }),
+        subcommandBooleanOptions: stringList("The subcommand's long options that take no value (--rm, --detach, --privileged). Short letters not listed as taking a value are boolean without listing.", { pattern: '^--[A-Za-z0-9][A-Za-z0-9-]*$' }),
+        registry: {
+          description:
+            'explicit: the image names a registry host (registry.example.com/x, host:5000/x, localhost/x, 10.0.0.5:5000/x, [::1]:5000/x). {listed: <allowlist>}: the registry host (without its port; docker.io when the image names none) is an entry of the list, ignoring ASCII case, or a subdomain of one in a domain list (a numeric entry, an IPv4 address, matches only itself); the entries are compiled into the pattern.',
+          // if/then/else rather than oneOf, so a misspelt mode is reported as such (enum, did you mean)
+          if: { type: 'string' },
+          then: { enum: ['explicit'] },
+          else: { type: 'object', additionalProperties: false, required: ['listed'], properties: { listed: listName } },
+        },
       },
     },
     publicAddress: {
@@ -238,6 +265,17 @@ const schema = {
       },
     },
     match: { $ref: '#/definitions/predicate', description: 'Which events the rule is about (for example: a container image build).' },
+    optionalFields: {
+      type: 'array',
+      description: 'Fields the rule reads only to widen what it sees: a profile without one still runs the rule, every predicate on the field is false there, and compile and explain say what is lost.',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['field', 'use'],
+        properties: { field: field('The optional field.'), use: str('What is lost without it, completing "without the field, …".') },
+      },
+    },
     allowlists: {
       type: 'array',
       description: 'Suppressions: an event whose field is an entry of the list is not a result (approved build hosts, CI accounts). Splunk reads them through the <rule>_allowlist macro (a lookup), KQL through a let list or a Sentinel watchlist, Sigma through a filter.',

@@ -9,12 +9,18 @@ import { ruleChecks } from './schema/checks/index.js';
 import { lowerRule } from './ir/lower.js';
 import type { RuleIR } from './ir/nodes.js';
 import { loadAllowlist, todayUtc, type Allowlist } from './model/allowlist.js';
+import { readFileSync } from 'node:fs';
+import { lowerCorrelation, type CorrelationIR, type CorrelationModel } from './ir/correlation.js';
+import { correlationChecks } from './schema/checks/correlation.js';
+import type { LocatedDocument } from './model/yaml.js';
 
 export interface LoadResult {
   readonly rules: readonly LoadedRule[];
   readonly irs: readonly RuleIR[];
   readonly diagnostics: readonly Diagnostic[];
   readonly ok: boolean;
+  /** Correlation rules (a `correlation:` document), lowered over the rules they chain. */
+  readonly correlations: readonly CorrelationIR[];
   /** The allowlists found beside the rules, by name. */
   readonly lists: ReadonlyMap<string, Allowlist>;
 }
@@ -37,7 +43,14 @@ export function loadRules(paths: readonly string[], opts: LoadOptions = {}): Loa
     else lists.set(loaded.list.name, loaded.list);
   }
   const rules: LoadedRule[] = [];
+  const correlationDocs: { file: string; model: CorrelationModel; locate: LocatedDocument }[] = [];
   for (const path of files) {
+    if (isCorrelationFile(path)) {
+      const parsed = parseAndValidate(path, 'correlation');
+      diagnostics.push(...parsed.diagnostics);
+      if (parsed.doc && !hasErrors(parsed.diagnostics)) correlationDocs.push({ file: parsed.file, model: parsed.doc.value as CorrelationModel, locate: parsed.doc });
+      continue;
+    }
     const parsed = parseAndValidate(path, 'rule');
     diagnostics.push(...parsed.diagnostics);
     if (parsed.doc && !hasErrors(parsed.diagnostics))
@@ -55,6 +68,26 @@ export function loadRules(paths: readonly string[], opts: LoadOptions = {}): Loa
     diagnostics.push(...irDiags);
     if (!hasErrors(irDiags)) irs.push(lowered.ir);
   }
+  const byName = new Map(irs.map((r) => [r.name, r]));
+  // Plain rules found, loaded or not (by file name: a rule that did not parse has no name of its own).
+  const ruleNames = new Set(files.filter((f) => !isCorrelationFile(f)).map((f) => (f.split(/[\\/]/).pop() ?? '').replace(/\.ya?ml$/, '')));
+  const correlations: CorrelationIR[] = [];
+  for (const doc of correlationDocs) {
+    const found = correlationChecks(doc, byName, { rules: ruleNames, correlations: new Set(correlationDocs.map((d) => d.model.name)) });
+    diagnostics.push(...found);
+    // A stage rule that failed to load leaves the chain unlowered (its own errors say why).
+    const complete = doc.model.correlation.stages.every((st) => st.rules.every((r) => byName.has(r)));
+    if (!hasErrors(found) && complete) correlations.push(lowerCorrelation(doc.model, doc.file, byName));
+  }
   const sorted = sortDiagnostics(diagnostics);
-  return { rules, irs, diagnostics: sorted, ok: !hasErrors(sorted), lists };
+  return { rules, irs, correlations, diagnostics: sorted, ok: !hasErrors(sorted), lists };
+}
+
+/** A correlation rule is a YAML document with a top-level `correlation:` key. */
+function isCorrelationFile(path: string): boolean {
+  try {
+    return /^correlation:/m.test(readFileSync(path, 'utf8'));
+  } catch {
+    return false; // parseAndValidate reports the read error
+  }
 }

@@ -110,7 +110,8 @@ export function compileExpr(e: Expr, opts: EvaluateOptions = {}): CompiledPredic
         const values = x.values;
         return (ev) => {
           const v = read(ev, f);
-          return v !== undefined && /^[0-9]{1,15}$/.test(v) && values.includes(Number(v));
+          // Plain decimal only, as telemetry writes ports: "02375" is not 2375 (Sigma compares the text).
+          return v !== undefined && /^(?:0|[1-9][0-9]{0,14})$/.test(v) && values.includes(Number(v));
         };
       }
       case 'listed': {

@@ -46,18 +46,14 @@ function alternation(items: readonly string[]): string {
   return `(?:${items.join('|')})`;
 }
 
-/**
- * Words that are not exactly one of `words` (a trie complement), so an alternation that treats
- * listed words specially cannot also read them the ordinary way, which keeps the regex free of
- * ambiguity (and of exponential backtracking in PCRE and JavaScript).
- * `startsWith` restricts to words starting with that character.
- */
-export function wordNotIn(words: readonly string[], startsWith?: string): string {
-  interface Node {
-    terminal: boolean;
-    children: Map<string, Node>;
-  }
-  const root: Node = { terminal: false, children: new Map() };
+interface TrieNode {
+  terminal: boolean;
+  children: Map<string, TrieNode>;
+}
+
+/** A prefix tree of words, one character per edge. */
+function wordTrie(words: readonly string[]): TrieNode {
+  const root: TrieNode = { terminal: false, children: new Map() };
   for (const w of words) {
     let n = root;
     for (const ch of w) {
@@ -66,7 +62,18 @@ export function wordNotIn(words: readonly string[], startsWith?: string): string
     }
     n.terminal = true;
   }
-  const rest = (n: Node): string => {
+  return root;
+}
+
+/**
+ * Words that are not exactly one of `words` (a trie complement), so an alternation that treats
+ * listed words specially cannot also read them the ordinary way, which keeps the regex free of
+ * ambiguity (and of exponential backtracking in PCRE and JavaScript).
+ * `startsWith` restricts to words starting with that character.
+ */
+export function wordNotIn(words: readonly string[], startsWith?: string): string {
+  const root = wordTrie(words);
+  const rest = (n: TrieNode): string => {
     const alts: string[] = [];
     if (!n.terminal) alts.push(''); // the word may end here
     const keys = [...n.children.keys()].sort();
@@ -108,9 +115,12 @@ export function executableRegex(g: ExecutableGrammar): string {
 
 export interface FlagGrammar {
   names: readonly string[];
-  values?: { startswith?: readonly string[]; equals?: readonly string[] };
+  values?: { startswith?: readonly string[]; equals?: readonly string[]; basename?: readonly string[] };
   caseInsensitive: boolean;
 }
+
+/** A path's directories: any run of components each ending in `/` (no blanks or quotes inside). */
+const PATH_DIRS = `(?:[^ \\t\\r\\n"'/]*/)*`;
 
 /**
  * A command-line flag is set. Grammar, over shell words (see above), before any bare `--`:
@@ -122,6 +132,10 @@ export interface FlagGrammar {
  * `--name=VALUE`, `--name VALUE`, `-x VALUE`, `-xVALUE`, `-x=VALUE`, `-qx VALUE` (combined: the
  * letters before `x` are read as boolean flags); the value may be quoted. Flag names are case-sensitive;
  * `case` applies to values.
+ * `basename` reads the value as an executable, as `executable` reads a path: its last `/`-separated
+ * component equals a listed name (`sh`, `/bin/sh`, `/usr/local/bin/sh`; not `/bin/shx`, `/bin/sh.d/x`
+ * or `sshd`), the value ending there (a closing quote, then the word end). Podman's JSON form of a
+ * command, `'["/bin/sh", "-c", …]'`, is read by its first element.
  */
 export function flagRegex(g: FlagGrammar): string {
   const long = g.names.filter((n) => n.startsWith('--')).map(escapeRegexLiteral);
@@ -136,6 +150,11 @@ export function flagRegex(g: FlagGrammar): string {
   const valueAlts: string[] = [];
   for (const v of g.values.startswith ?? []) valueAlts.push(literal(v, g.caseInsensitive));
   for (const v of g.values.equals ?? []) valueAlts.push(`${literal(v, g.caseInsensitive)}${QUOTE}${WORD_END}`);
+  if (g.values.basename?.length) {
+    const names = alternation(g.values.basename.map((n) => literal(n, g.caseInsensitive)));
+    valueAlts.push(`${PATH_DIRS}${names}${QUOTE}${WORD_END}`);
+    valueAlts.push(`\\[[ \\t]*"${PATH_DIRS}${names}"[ \\t]*[,\\]]`);
+  }
   const value = alternation(valueAlts);
   const forms: string[] = [];
   // bare flag: `--name VALUE`, `--name=VALUE`, `-x VALUE`, `-xVALUE`, `-x=VALUE` (the value may be quoted)
@@ -217,4 +236,192 @@ export function subcommandRegex(g: SubcommandGrammar): string {
   const option = `(?:${valueOpt}-${UNIT}*)`;
   const seqs = g.words.map((w) => w.split(' ').map(escapeRegexLiteral).join(`${WS}+`));
   return `^${WS}*${UNIT}+(?:${WS}+${option})*${WS}+${alternation(seqs)}${WORD_END}`;
+}
+
+/** Docker's default registry: an image reference without a registry host is on Docker Hub. */
+export const DEFAULT_REGISTRY = 'docker.io';
+
+export type ImageRegistryTest =
+  /** The reference names a registry host. */
+  | { readonly kind: 'explicit' }
+  /** The reference's registry (docker.io when implicit) is an entry of the list (ASCII lower-case entries). */
+  | { readonly kind: 'listed'; readonly entries: readonly string[]; readonly match: 'exact' | 'domain' };
+
+export interface ImageGrammar {
+  /** Each entry is one or more words separated by single spaces: `run`, `container run`, `image pull`. */
+  words: readonly string[];
+  /** Global options (before the subcommand) that take the next word as their value: `-H`, `--host`. */
+  optionsWithValue: readonly string[];
+  /** Global long options that take no value: `--debug`, `--tls`. */
+  booleanOptions: readonly string[];
+  /** The subcommand's options that take the next word as their value: `-v`, `--volume`, `--name`. */
+  subcommandOptionsWithValue: readonly string[];
+  /** The subcommand's long options that take no value: `--rm`, `--detach`, `--privileged`. */
+  subcommandBooleanOptions: readonly string[];
+  registry: ImageRegistryTest;
+}
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A character class of the given ASCII letters and digits, consecutive runs written as ranges. */
+function classOf(chars: Iterable<string>): string {
+  const codes = [...new Set(chars)].map((c) => c.charCodeAt(0)).sort((a, b) => a - b);
+  let out = '';
+  for (let i = 0; i < codes.length; ) {
+    let j = i;
+    while (j + 1 < codes.length && codes[j + 1] === codes[j]! + 1) j++;
+    out += j - i >= 2 ? `${String.fromCharCode(codes[i]!)}-${String.fromCharCode(codes[j]!)}` : codes.slice(i, j + 1).map((c) => String.fromCharCode(c)).join('');
+    i = j + 1;
+  }
+  return `[${out}]`;
+}
+
+const DQ_BODY = `(?:[^"\\\\]|\\\\${ANY})*`;
+const SQ_BODY = `[^']*`;
+const LONG_NAME = '[A-Za-z0-9][A-Za-z0-9-]*';
+
+/**
+ * An alternation of literal words written as a prefix tree (`cpu-(?:period|quota)`): shorter than a
+ * flat list, and each position has one way to continue, so backtracking engines never retry a branch.
+ */
+export function trieAlternation(words: readonly string[]): string {
+  const root = wordTrie(words);
+  const emit = (n: TrieNode): string => {
+    const alts = [...n.children.keys()].sort().map((k) => `${escapeRegexLiteral(k)}${emit(n.children.get(k)!)}`);
+    if (alts.length === 0) return '';
+    if (n.terminal) return `(?:${alts.join('|')})?`;
+    return alts.length === 1 ? alts[0]! : `(?:${alts.join('|')})`;
+  };
+  const body = emit(root);
+  return root.terminal ? body : `(?:${body})`;
+}
+
+/**
+ * One option word of a command (pflag's reading, which Docker, Podman and nerdctl share), as two
+ * disjoint regexes: `consume`, a word that takes the next word as its value, and `single`, an option
+ * word that stands alone. A dash word that is neither (a long option in no list, `-`, `---x`) has no
+ * reading, so nothing after it is read. Option names are read bare: telemetry quotes an argument only
+ * when it holds a blank, which a name never does. A word quoted whole that starts with a dash is an
+ * option with its value attached (`"--label=a b"`), standing alone.
+ */
+function optionWords(withValue: readonly string[], booleans: readonly string[]): { consume?: string; single: string } {
+  const longValue = withValue.filter((o) => o.startsWith('--')).map((o) => o.slice(2));
+  const shortValue = withValue.filter((o) => /^-[A-Za-z0-9]$/.test(o)).map((o) => o[1]!);
+  const V = shortValue.length ? classOf(shortValue) : undefined;
+  const N = classOf(Array.from(ALNUM).filter((c) => !shortValue.includes(c)));
+  const consumeForms = [...(longValue.length ? [`--${trieAlternation(longValue)}`] : []), ...(V ? [`-${N}*${V}`] : [])];
+  const single = [
+    // --name=VALUE (any long name: the value is in the word)
+    `--${LONG_NAME}=${UNIT}*`,
+    // a listed boolean long option
+    ...(booleans.length ? [`--${trieAlternation(booleans.map((b) => b.slice(2)))}`] : []),
+    // short clusters: boolean letters (-dit, -d=true), or letters up to a value letter with its
+    // value attached (-p80, -dp80:80)
+    `-${N}+(?:=${UNIT}*)?`,
+    ...(V ? [`-${N}*${V}${UNIT}+`] : []),
+    // a word quoted whole that starts with a dash: an option with its value attached ("--label=a b", "-eA=b c")
+    `"-${DQ_BODY}"${UNIT}*`,
+    `'-${SQ_BODY}'${UNIT}*`,
+  ];
+  return { ...(consumeForms.length ? { consume: alternation(consumeForms) } : {}), single: alternation(single) };
+}
+
+/** Options, read one word (or option and value) at a time, each preceded by blanks. */
+function optionSequence(withValue: readonly string[], booleans: readonly string[]): string {
+  const o = optionWords(withValue, booleans);
+  const option = o.consume ? `(?:${o.consume}${WS}+${UNIT}+|${o.single})` : o.single;
+  return `(?:${WS}+${option})*`;
+}
+
+/**
+ * Words made of the `first` and `rest` class bodies (negated classes, without brackets) that are not
+ * exactly `word`: a trie complement, so the regex has one reading of each word.
+ */
+function plainWordNot(word: string, first: string, rest: string): string {
+  const step = (i: number): string => {
+    if (i === word.length) return `[^${rest}]+`;
+    const c = escapeRegexLiteral(word[i]!);
+    const other = `[^${i === 0 ? first : rest}${c}][^${rest}]*`;
+    return `(?:${i === 0 ? '' : '|'}${other}|${c}${step(i + 1)})`;
+  };
+  return step(0);
+}
+
+/** An IP address or name of a registry host: a numeric entry names an address and has no subdomains. */
+const NUMERIC_HOST = /^[0-9.]+$/;
+
+/**
+ * The image reference of a container CLI command (`docker|podman|nerdctl [global options] run|create|
+ * pull … [options] IMAGE …`) and its registry. Grammar over shell words (see above):
+ *
+ * - the first word is the program; then global options; then the subcommand's words, each a whole
+ *   word; then the subcommand's options; then the first positional word, which is the image reference
+ *   (after an optional bare `--`, which ends the options);
+ * - an option word is one of: `--name=VALUE` (any name); a listed boolean long option (`--rm`); a short
+ *   cluster of letters (`-dit`, `-d=true`; every letter not listed as taking a value is boolean); a
+ *   cluster whose first value letter has its value attached (`-p80:80`, `-dp80:80`); or an option
+ *   that takes a value (a listed long option, or a cluster ending in a value letter: `-v`, `-dp`)
+ *   followed by its value word, whatever that word is (pflag's rule: `--name -x` names the container
+ *   "-x"). Option names are read bare (telemetry quotes an argument only when it holds a blank, which
+ *   a name never does); a word quoted whole that starts with a dash is one option word with its value
+ *   attached (`"--label=a b"`, `"-eA=b c"`). The reading is the tool's own and has one outcome per
+ *   command, so `not` of a registry test is exact;
+ * - a long option in neither list (nor `--name=…`) has no reading: nothing after it is read and every
+ *   registry test is false (the tools reject unknown options, so the lists must be complete);
+ * - the image word may be quoted whole; it is read from its start to its first `/` (a word without
+ *   one, to its end, its quotes paired); Podman's `docker://` transport prefix is skipped.
+ *
+ * The registry (distribution/reference's split): the text before the image's first `/` is a registry
+ * host when it contains `.` or `:`, is `localhost`, or holds an upper-case letter (repository paths are
+ * lower-case); otherwise, or when the image has no `/`, the registry is docker.io (implicit). A host
+ * may carry a port (`host:5000`, digits only); an IPv6 host is bracketed (`[::1]:5000`). Text before
+ * the first `/` with a `:` that is not such a port (`dir:/…`, `oci-archive:/…`, Podman's local
+ * transports) names no registry: neither test holds. A quote or backslash in that text (other than
+ * the image word's opening quote: `"evil.com"/x`, `evil\.com/x`) is read as an explicit registry that
+ * is never listed: only obfuscation writes one.
+ *
+ * - `explicit`: the reference names a registry host (so `localhost:5000/x`, `10.0.0.5:5000/x` and
+ *   `[::1]:5000/x` are explicit; `ubuntu:22.04` and `library/alpine` are not);
+ * - `listed`: the registry host, without its port, equals an entry, ignoring ASCII case (an entry
+ *   with a port, `reg.example:5000`, approves that port only); in a `domain` list also a subdomain of
+ *   an entry, except that a numeric entry (an IPv4 address) matches only itself, so an IP registry is
+ *   listed only verbatim. An implicit registry is listed when docker.io is.
+ *
+ * Subcommand words are case-sensitive, as the tools read them.
+ */
+export function imageRegex(g: ImageGrammar): string {
+  const seqs = g.words.map((w) => w.split(' ').map(escapeRegexLiteral).join(`${WS}+`));
+  const END = `(?:--|"--"|'--')`;
+  const prefix =
+    `^${WS}*${UNIT}+` +
+    optionSequence(g.optionsWithValue, g.booleanOptions) +
+    `${WS}+${alternation(seqs)}` +
+    optionSequence(g.subcommandOptionsWithValue, g.subcommandBooleanOptions) +
+    `${WS}+(?:${END}${WS}+)?`;
+  // The image word: an optional opening quote, then an optional transport prefix.
+  const start = `["']?(?:docker://)?`;
+  const HC = `[^ \\t\\r\\n/:"'\\\\]`; // a host character
+  const HF = `[^\\- \\t\\r\\n/:"'\\\\]`; // the first one (an image never starts with -)
+  const PORT = `(?::[0-9]+)?`;
+  if (g.registry.kind === 'explicit') {
+    const obfuscated = `(?:\\\\|[^\\- \\t\\r\\n/"'\\\\][^ \\t\\r\\n/"'\\\\]*["'\\\\])[^ \\t\\r\\n/]*`;
+    const named = `(?:[.A-Z]|${HF}${HC}*[.A-Z])${HC}*${PORT}`; // a dot or an upper-case letter
+    const withPort = `${HF}${HC}*:[0-9]+`;
+    const ipv6 = `\\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\\]${PORT}`;
+    return `${prefix}${start}(?:${obfuscated}|${named}|${withPort}|localhost|${ipv6})/`;
+  }
+  const { entries, match } = g.registry;
+  const hosts = entries.map((e) => (match === 'domain' && !NUMERIC_HOST.test(e) ? `(?:${HF}${HC}*\\.)?${literal(e, true)}` : literal(e, true)));
+  const alts = [`${alternation(hosts)}${PORT}/`];
+  let implicitWhole: string | undefined;
+  const implicitListed = entries.some((e) => e === DEFAULT_REGISTRY || (match === 'domain' && !NUMERIC_HOST.test(e) && DEFAULT_REGISTRY.endsWith(`.${e}`)));
+  if (implicitListed) {
+    // no `/` in the word: `alpine`, `ubuntu:22.04`, `localhost:5000` (the image "localhost", tag 5000)
+    const whole = `(?:docker://)?[^\\- \\t\\r\\n/"'\\\\][^ \\t\\r\\n/"'\\\\]*`;
+    implicitWhole = `(?:${whole}|"${whole}"|'${whole}')${WORD_END}`;
+    // a first component without `.`, `:` or upper case that is not localhost: `library/alpine`
+    const plain = ` \\t\\r\\n/.:A-Z"'\\\\`;
+    alts.push(`${plainWordNot('localhost', `\\-${plain}`, plain)}/`);
+  }
+  return `${prefix}(?:${start}${alternation(alts)}${implicitWhole ? `|${implicitWhole}` : ''})`;
 }

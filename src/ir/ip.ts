@@ -79,7 +79,8 @@ export function parseNetwork(s: string): IpNetwork | { problem: string } {
   const prefix = Number(lenText);
   const width = BigInt(max);
   const hostMask = (1n << (width - BigInt(prefix))) - 1n;
-  if (addr.bits & hostMask) return { problem: `${s} has host bits set (Sigma and Splunk read it differently; write the network address)` };
+  // Sigma's strict ip_network rejects host bits; other engines mask them: refuse, so none differ.
+  if (addr.bits & hostMask) return { problem: `${s} has host bits set (Sigma rejects it, other engines ignore them)` };
   return { version: addr.version, base: addr.bits, prefix, text: s.toLowerCase() };
 }
 

@@ -21,6 +21,8 @@ export interface LowerResult {
 
 /** A subcommand grammar without `optionsWithValue`: every global option is a single word. */
 const NO_VALUE_OPTIONS: readonly string[] = [];
+/** An image helper's option list the rule leaves out. */
+const NO_OPTIONS: readonly string[] = [];
 
 /** Networks the model defines itself (src/ir/ip.ts), parsed once. */
 function networks(texts: readonly string[]): IpNetwork[] {
@@ -46,6 +48,15 @@ export function lowerRule(rule: LoadedRule, lists: ReadonlyMap<string, Allowlist
     if (!list) throw new Error(`internal: unknown allowlist ${name}`);
     used.set(name, list);
     return listRef(list);
+  };
+  /**
+   * An allowlist compiled into a helper's pattern (the image helper's registry test): its entries are
+   * read now, so it is not one of the lists the targets look up at run time (`ir.lists`).
+   */
+  const inlineList = (name: string): H.ImageRegistryTest => {
+    const list = lists.get(name);
+    if (!list) throw new Error(`internal: unknown allowlist ${name}`);
+    return { kind: 'listed', entries: listRef(list).values, match: list.match };
   };
   const optionalFields: { field: CanonicalField; use: string; position: Position }[] = [];
   /** Nodes that only refine a predicate (a current-directory test): their field may be missing. */
@@ -125,6 +136,23 @@ export function lowerRule(rule: LoadedRule, lists: ReadonlyMap<string, Allowlist
         g.words.map((w) => w.split(' ')[0]!),
       );
     }
+    if ('image' in p) {
+      const g = p.image;
+      const registry: H.ImageRegistryTest = g.registry === 'explicit' ? { kind: 'explicit' } : inlineList(g.registry.listed);
+      return trusted(
+        g.field,
+        H.imageRegex({
+          words: g.words,
+          optionsWithValue: g.optionsWithValue ?? NO_OPTIONS,
+          booleanOptions: g.booleanOptions ?? NO_OPTIONS,
+          subcommandOptionsWithValue: g.subcommandOptionsWithValue ?? NO_OPTIONS,
+          subcommandBooleanOptions: g.subcommandBooleanOptions ?? NO_OPTIONS,
+          registry,
+        }),
+        `image ${g.words.join('|')} registry ${g.registry === 'explicit' ? 'explicit' : `listed ${g.registry.listed}`}`,
+        g.words.map((w) => w.split(' ')[0]!),
+      );
+    }
     if ('publicAddress' in p) {
       const f = p.publicAddress.field;
       return { kind: 'and', args: [{ kind: 'cidr', field: f, networks: EVERY_ADDRESS }, { kind: 'not', arg: { kind: 'cidr', field: f, networks: NON_PUBLIC } }] };
@@ -190,12 +218,14 @@ export function lowerRule(rule: LoadedRule, lists: ReadonlyMap<string, Allowlist
     action: t.action,
   }));
 
+  (m.optionalFields ?? []).forEach((o, i) => optionalFields.push({ field: o.field, use: o.use, position: rule.locate.at(`/optionalFields/${i}/field`) }));
+  const declaredOptional = new Set((m.optionalFields ?? []).map((o) => o.field));
   // Fields the rule needs: every field a predicate reads, except those read only to refine one.
   const read = new Set<CanonicalField>();
   const collect = (e: Expr): void => {
     if (e.kind === 'and' || e.kind === 'or') e.args.forEach(collect);
     else if (e.kind === 'not') collect(e.arg);
-    else if (!optionalNodes.has(e)) fieldsOf(e, read);
+    else if (!optionalNodes.has(e)) for (const f of fieldsOf(e)) if (!declaredOptional.has(f)) read.add(f);
   };
   collect(match);
   signals.forEach((s) => collect(s.expr));

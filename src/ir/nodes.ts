@@ -48,7 +48,7 @@ export type Expr =
     }
   /** True when the field holds an IP address (src/ir/ip.ts) inside one of the networks. */
   | { readonly kind: 'cidr'; readonly field: CanonicalField; readonly networks: readonly IpNetwork[] }
-  /** True when the field holds a whole number (decimal digits) equal to one of the values. */
+  /** True when the field holds a whole number in plain decimal (no sign, no leading zero) equal to one of the values. */
   | { readonly kind: 'numeq'; readonly field: CanonicalField; readonly values: readonly number[] }
   /**
    * True when the field's value is an entry of the list, ignoring ASCII case; for a `domain` list
@@ -81,7 +81,8 @@ export interface VerdictTier {
   readonly action: TierAction;
 }
 
-export interface RuleIR {
+/** What every detection (a rule or a correlation) says about itself. */
+export interface DetectionMetadata {
   readonly id: string;
   readonly name: string;
   readonly title: string;
@@ -96,6 +97,9 @@ export interface RuleIR {
   readonly falsePositives: readonly string[];
   readonly tags: readonly string[];
   readonly attack: AttackModel;
+}
+
+export interface RuleIR extends DetectionMetadata {
   readonly logsource: { readonly category: LogsourceCategory; readonly product: string };
   /** Which events the rule is about. */
   readonly match: Expr;

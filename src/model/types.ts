@@ -52,7 +52,8 @@ export interface ExecutableHelper {
 export interface FlagHelper {
   field: CanonicalField;
   names: string[];
-  values?: { startswith?: string[]; equals?: string[] };
+  /** `basename`: the value's last `/` component equals a name (an executable path or bare name). */
+  values?: { startswith?: string[]; equals?: string[]; basename?: string[] };
   case?: CaseMode;
 }
 
@@ -76,6 +77,23 @@ export interface SubcommandHelper {
   optionsWithValue?: string[];
 }
 
+/**
+ * The image reference of a container CLI command (`docker run … IMAGE`), read through the program,
+ * its global options, the subcommand words and the subcommand's options (src/ir/helpers.ts
+ * `imageRegex`), and a test of its registry: `explicit` (the reference names a registry host) or
+ * `{ listed: <allowlist> }` (the registry, docker.io when implicit, is an entry of the list; the
+ * entries are compiled into the pattern).
+ */
+export interface ImageHelper {
+  field: CanonicalField;
+  words: string[];
+  optionsWithValue?: string[];
+  booleanOptions?: string[];
+  subcommandOptionsWithValue?: string[];
+  subcommandBooleanOptions?: string[];
+  registry: 'explicit' | { listed: string };
+}
+
 /** The address field holds a public (globally routable) IPv4 or IPv6 address. */
 export interface PublicAddressHelper {
   field: CanonicalField;
@@ -97,6 +115,7 @@ export type Predicate =
   | { argument: ArgumentHelper }
   | { pathArgument: PathArgumentHelper }
   | { subcommand: SubcommandHelper }
+  | { image: ImageHelper }
   | { publicAddress: PublicAddressHelper }
   | { listed: ListedHelper };
 
@@ -153,6 +172,8 @@ export interface RuleModel {
   attack: AttackModel;
   logsource: { category: LogsourceCategory; product: 'linux' };
   match: Predicate;
+  /** Fields read only to widen the rule: profiles without them still run it (what is lost is noted). */
+  optionalFields?: { field: CanonicalField; use: string }[];
   /** Events whose field is an entry of the named list are suppressed (approved hosts, CI accounts). */
   allowlists?: { list: string; field: CanonicalField }[];
   signals: SignalModel[];

@@ -98,8 +98,11 @@ export function loadLocatedYaml(input: string, filename: string): LocatedDocumen
 
   const nodes = new Map<string, Position>();
   const keys = new Map<string, Position>();
-  const index = (frame: Frame, v: unknown, pointer: string): void => {
-    nodes.set(pointer, toPosition(frame.offset));
+  const index = (outer: Frame, v: unknown, pointer: string): void => {
+    nodes.set(pointer, toPosition(outer.offset));
+    // js-yaml reports a flow collection that is a block sequence's entry (`- { a: 1 }`) as a node
+    // of the same kind wrapping the real one: read through the wrapper.
+    const frame = unwrapFlow(outer, v);
     if (frame.kind === 'mapping' && v !== null && typeof v === 'object' && !Array.isArray(v)) {
       for (let i = 0; i + 1 < frame.children.length; i += 2) {
         const keyFrame = frame.children[i]!;
@@ -129,6 +132,16 @@ export function loadLocatedYaml(input: string, filename: string): LocatedDocumen
     at: (pointer) => nearest(nodes, pointer),
     keyAt: (pointer) => nearest(keys, pointer),
   };
+}
+
+function unwrapFlow(frame: Frame, v: unknown): Frame {
+  const only = frame.children.length === 1 ? frame.children[0]! : undefined;
+  if (!only || only.kind !== frame.kind) return frame;
+  // A mapping frame always has key and value children, so one child of its kind is a wrapper; a
+  // sequence of one sequence is ambiguous and read as written.
+  if (frame.kind === 'mapping') return only;
+  if (frame.kind === 'sequence' && Array.isArray(v) && !(v.length === 1 && Array.isArray(v[0])) && only.children.length === v.length) return only;
+  return frame;
 }
 
 /** Where a second document starts (js-yaml's "expected a single document" error has no mark). */

@@ -15,7 +15,7 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 const validators = new Map<string, ValidateFunction>();
 
-export type SchemaName = 'rule' | 'tests' | 'profile' | 'allowlist';
+export type SchemaName = 'rule' | 'tests' | 'profile' | 'allowlist' | 'correlation' | 'correlation-tests';
 
 export function loadSchema(name: SchemaName): Record<string, unknown> {
   return JSON.parse(readFileSync(join(packageRoot(), 'schema', `${name}.schema.json`), 'utf8')) as Record<string, unknown>;

@@ -17,7 +17,7 @@ export const fieldCategory: RuleCheck = {
     };
     walkPredicates(rule.model, (p: Predicate, ptr) => {
       if ('field' in p) check(p.field, `${ptr}/field`);
-      for (const helper of ['executable', 'flag', 'argument', 'subcommand', 'publicAddress', 'listed'] as const)
+      for (const helper of ['executable', 'flag', 'argument', 'subcommand', 'image', 'publicAddress', 'listed'] as const)
         if (helper in p) check((p as Record<typeof helper, { field: CanonicalField }>)[helper].field, `${ptr}/${helper}/field`);
       if ('pathArgument' in p) {
         check(p.pathArgument.field, `${ptr}/pathArgument/field`);

@@ -41,7 +41,7 @@ export const fieldKind: RuleCheck = {
         const nets = Array.isArray(f.cidr) ? f.cidr : [f.cidr];
         nets.forEach((n, i) => {
           const parsed = parseNetwork(n);
-          if ('problem' in parsed) err(Array.isArray(f.cidr) ? `${ptr}/cidr/${i}` : `${ptr}/cidr`, `invalid network: ${parsed.problem}`, 'write an IPv4 or IPv6 network with its prefix length, host bits zero');
+          if ('problem' in parsed) err(Array.isArray(f.cidr) ? `${ptr}/cidr/${i}` : `${ptr}/cidr`, `invalid network: ${parsed.problem}`, 'write the network address with its prefix length (10.0.0.0/8, fc00::/7)');
         });
         if (f.case !== undefined) err(`${ptr}/case`, 'case does not apply to cidr', 'remove case');
       }

@@ -12,6 +12,7 @@ import { signalWithoutEffect } from './signal-without-effect.js';
 import { sigmaSize } from './sigma-size.js';
 import { unknownList } from './unknown-list.js';
 import { fieldKind } from './field-kind.js';
+import { imageOptions } from './image-options.js';
 
 export const ruleChecks: readonly RuleCheck[] = [
   duplicateIdentity, // rule ids and names are unique; name = file name
@@ -22,6 +23,7 @@ export const ruleChecks: readonly RuleCheck[] = [
   fieldCategory, // predicates read fields of the rule's log source
   fieldKind, // numbers for numeric fields, networks for address fields
   unknownList, // named allowlists are declared
+  imageOptions, // an image helper's option is either value-taking or boolean, not both
   unreachableThreshold, // threshold <= sum of weights
   unreachableTier, // every tier can be reached
   signalWithoutEffect, // every signal can change the outcome

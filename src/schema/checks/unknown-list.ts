@@ -1,4 +1,4 @@
-/** Every allowlist a rule names (`listed:`, `allowlists:`) is declared in a *.allowlist.yml file. */
+/** Every allowlist a rule names (`listed:`, `image.registry.listed`, `allowlists:`) is declared in a *.allowlist.yml file. */
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { RuleCheck } from './types.js';
 import { walkPredicates } from './walk.js';
@@ -15,6 +15,7 @@ export const unknownList: RuleCheck = {
     };
     walkPredicates(rule.model, (p, ptr) => {
       if ('listed' in p) check(p.listed.list, `${ptr}/listed/list`);
+      if ('image' in p && p.image.registry !== 'explicit') check(p.image.registry.listed, `${ptr}/image/registry/listed`);
     });
     (rule.model.allowlists ?? []).forEach((a, i) => check(a.list, `/allowlists/${i}/list`));
     return out;
