@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { diagnostic, type Diagnostic } from './model/diagnostics.js';
 import type { RuleIR } from './ir/nodes.js';
+import type { CorrelationIR } from './ir/correlation.js';
 import { targets, TARGET_IDS, type TargetId } from './backends/index.js';
 import type { EmittedFile, ProfileBase } from './backends/types.js';
 import type { ProfileSet } from './profiles/load.js';
@@ -33,7 +34,7 @@ export function knownProfiles(ids: readonly TargetId[] = TARGET_IDS, extra?: Pro
   return ids.flatMap((t) => profilesOf(t, extra).map((p) => p.id));
 }
 
-export function compileRules(irs: readonly RuleIR[], opts: CompileOptions = {}): CompileOutput {
+export function compileRules(irs: readonly RuleIR[], opts: CompileOptions = {}, correlations: readonly CorrelationIR[] = []): CompileOutput {
   const chosen = opts.targets ?? TARGET_IDS;
   const files: EmittedFile[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -49,7 +50,16 @@ export function compileRules(irs: readonly RuleIR[], opts: CompileOptions = {}):
         files.push(...r.files);
         diagnostics.push(...r.diagnostics);
       }
-      if (target.renderShared) files.push(...target.renderShared(irs, profile));
+      for (const c of correlations) {
+        if (!target.renderCorrelation) {
+          diagnostics.push(diagnostic(c.file, { line: 1, column: 1 }, 'warning', 'unsupported-target', `target ${id} cannot express correlation rules; ${c.name} is skipped there`, 'use another target for this chain'));
+          continue;
+        }
+        const r = target.renderCorrelation(c, profile);
+        files.push(...r.files);
+        diagnostics.push(...r.diagnostics);
+      }
+      if (target.renderShared) files.push(...target.renderShared(irs, profile, correlations));
     }
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -5,7 +5,8 @@
 import { allFieldsRead, type RuleIR } from './ir/nodes.js';
 import { outcomeTable } from './ir/scoring.js';
 import { TARGET_IDS } from './backends/index.js';
-import { telemetryFor } from './backends/telemetry.js';
+import { correlationTelemetry, telemetryFor } from './backends/telemetry.js';
+import type { CorrelationIR } from './ir/correlation.js';
 import type { ProfileSet } from './profiles/load.js';
 import { profilesOf } from './compile.js';
 
@@ -29,6 +30,67 @@ export interface Explanation {
   readonly combinations: readonly { signals: readonly string[]; score: number; tier: string; action: string }[];
   readonly logsource: string;
   readonly telemetry: readonly TelemetryLine[];
+  /** The allowlists the rule reads: how (suppress by a field, or tested by a predicate) and their entries. */
+  readonly allowlists: readonly AllowlistUse[];
+}
+
+export interface AllowlistUse {
+  readonly list: string;
+  readonly file: string;
+  readonly match: string;
+  readonly suppresses: readonly string[];
+  readonly entries: readonly { value: string; reason: string; owner: string; expires?: string }[];
+}
+
+function allowlistUses(rule: RuleIR): AllowlistUse[] {
+  return rule.lists.map((l) => ({
+    list: l.name,
+    file: l.file,
+    match: l.match,
+    suppresses: rule.suppress.filter((s) => s.list.name === l.name).map((s) => s.field),
+    entries: l.entries.map((e) => ({ value: e.value, reason: e.reason, owner: e.owner, ...(e.expires ? { expires: e.expires } : {}) })),
+  }));
+}
+
+export interface CorrelationExplanation {
+  readonly correlation: string;
+  readonly title: string;
+  readonly groupBy: readonly string[];
+  readonly level: string;
+  readonly action: string;
+  readonly spanSeconds: number;
+  readonly stages: readonly { label: string; rules: readonly string[]; within: string | null }[];
+  /** Per profile, whether it runs the chain and what it drops. */
+  readonly telemetry: readonly { profile: string; runs: boolean; notes: readonly string[] }[];
+}
+
+export function explainCorrelation(c: CorrelationIR, extra?: ProfileSet): CorrelationExplanation {
+  return {
+    correlation: c.name,
+    title: c.title,
+    groupBy: c.groupBy,
+    level: c.level,
+    action: c.action,
+    spanSeconds: c.spanSeconds,
+    stages: c.stages.map((s) => ({ label: s.label, rules: s.rules.map((r) => r.name), within: s.within ?? null })),
+    telemetry: TARGET_IDS.flatMap((t) =>
+      profilesOf(t, extra).map((p) => {
+        const v = correlationTelemetry(c, t, p);
+        return { profile: `${t}/${p.id}`, runs: !v.unsupported, notes: [...(v.unsupported ? [v.unsupported.message] : []), ...v.notes.map((n) => n.message)] };
+      }),
+    ),
+  };
+}
+
+export function formatCorrelationExplanation(e: CorrelationExplanation): string {
+  const lines = [`${e.correlation}: ${e.title}`, '', `Chain (grouped by ${e.groupBy.join(', ')}; level ${e.level}, ${e.action}; at most ${e.spanSeconds}s from first to last stage):`];
+  e.stages.forEach((s, i) => lines.push(`  ${i + 1}. ${pad(s.label, 10)} ${s.within ? `within ${pad(s.within, 5)} of stage ${i}` : pad('first', 20)}  any result of ${s.rules.join(', ')}`));
+  lines.push('', 'Windows slide from the previous stage\'s event, bounds inclusive (0 <= gap <= within); several candidates may continue a chain.', '', 'Per profile:');
+  for (const t of e.telemetry) {
+    lines.push(`  ${pad(t.profile, 18)} ${t.runs ? 'runs the chain' : 'cannot run the chain'}`);
+    for (const n of t.notes) lines.push(`  ${' '.repeat(18)}   note: ${n}`);
+  }
+  return lines.join('\n');
 }
 
 function telemetryLines(rule: RuleIR, extra?: ProfileSet): TelemetryLine[] {
@@ -60,6 +122,7 @@ export function explainRule(rule: RuleIR, extra?: ProfileSet): Explanation {
     combinations: rows.map((r) => ({ signals: r.fired, score: r.score, tier: r.tier!, action: r.action! })),
     logsource: rule.logsource.category,
     telemetry: telemetryLines(rule, extra),
+    allowlists: allowlistUses(rule),
   };
 }
 
@@ -84,5 +147,13 @@ export function formatExplanation(e: Explanation): string {
   e.tiers.forEach((t, i) => lines.push(`  ${i + 1}. ${pad(t.name, 22)} ${pad(t.level, 13)} ${pad(t.action, 5)}  ${t.title}${t.default ? ' [default]' : ''}`));
   lines.push('', `Every combination that gives a result (${e.combinations.length}):`);
   for (const c of e.combinations) lines.push(`  score ${String(c.score).padStart(3)}  ${pad(c.tier, 22)} ${pad(c.action, 5)}  ${c.signals.join(' + ')}`);
+  if (e.allowlists.length) {
+    lines.push('', 'Allowlists (rules/allowlists/; entries ignore ASCII case):');
+    for (const a of e.allowlists) {
+      const how = a.suppresses.length ? `suppresses events whose ${a.suppresses.join(' or ')} is listed` : 'tested by a predicate';
+      lines.push(`  ${a.list} (${a.match}, ${a.file}): ${how}`);
+      for (const en of a.entries) lines.push(`    ${pad(en.value, 36)} ${en.owner}${en.expires ? `, until ${en.expires}` : ''}: ${en.reason}`);
+    }
+  }
   return lines.join('\n');
 }

@@ -25,7 +25,8 @@ export const TACTICS = {
 
 export type TacticName = keyof typeof TACTICS;
 
-export function sigmaTags(rule: RuleIR): string[] {
+/** Sigma's ATT&CK tags for a rule or correlation. */
+export function sigmaTags(rule: Pick<RuleIR, 'attack'>): string[] {
   const tags: string[] = rule.attack.tactics.map((t) => TACTICS[t as TacticName].sigma);
   tags.push(`attack.${rule.attack.technique.toLowerCase()}`);
   return [...new Set(tags)];

@@ -10,6 +10,8 @@
  */
 import type { CanonicalEvent } from '../ir/evaluate.js';
 import type { EmittedFile, ProfileBase, ProfileView, TargetId } from './types.js';
+import type { LogsourceCategory } from '../model/types.js';
+import type { ChainResult } from '../ir/correlation.js';
 
 /** A target-shaped event: a Splunk event, a KQL table row, a Sigma (taxonomy) log record. */
 export type Row = Readonly<Record<string, unknown>>;
@@ -42,6 +44,23 @@ export interface QueryEvaluator<P extends ProfileBase = ProfileBase> {
    * into an executable form, once.
    */
   compile(query: EmittedFile, shared: readonly EmittedFile[], profile: ProfileView<P>): CompiledQuery;
+  /** Parse an emitted correlation query (with the profile's shared files) once. */
+  compileCorrelation?(query: EmittedFile, shared: readonly EmittedFile[], profile: P): CompiledCorrelation;
+}
+
+/** One row of a stream, with the log source it belongs to (the KQL table, the Splunk sourcetype…). */
+export interface StreamRow {
+  readonly category: LogsourceCategory;
+  readonly row: Row;
+}
+
+/**
+ * A correlation query compiled by a target's evaluator. `run` takes every event row of the stream
+ * (already in this profile's shapes, in any order) and returns the chains the query reports, read
+ * back into the model's terms: group values keyed by canonical field, start and end in epoch seconds.
+ */
+export interface CompiledCorrelation {
+  run(rows: readonly StreamRow[]): ChainResult[];
 }
 
 export class UnsupportedConstruct extends Error {

@@ -7,6 +7,7 @@ import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import type { CanonicalField } from '../model/types.js';
 import type { RuleIR } from '../ir/nodes.js';
 import type { ProfileBase, TargetId } from './types.js';
+import type { CorrelationIR } from '../ir/correlation.js';
 
 export interface TelemetryVerdict {
   /** Set when the profile cannot run the rule at all. */
@@ -37,4 +38,42 @@ export function telemetryFor(rule: RuleIR, target: TargetId, profile: ProfileBas
     .filter((o) => !available.has(o.field) && !rule.fieldsRead.includes(o.field))
     .map((o) => diagnostic(rule.file, o.position, 'note', 'missing-field', `${where} has no ${o.field}, so ${o.use} there`, "expected for this profile; the rule's tests state its outcome there with expectByProfile"));
   return { notes, availableFields: available };
+}
+
+export interface CorrelationTelemetry {
+  /** Set when the profile cannot run the chain: a stage none of whose rules it can run. */
+  readonly unsupported?: Diagnostic;
+  readonly notes: readonly Diagnostic[];
+  /** Per stage, the rules this profile runs (in stage order). */
+  readonly stages: readonly (readonly RuleIR[])[];
+}
+
+/**
+ * What a profile can run of a chain: per stage the rules it can run (its log source, its fields and
+ * the group-by fields). A stage left without rules makes the chain unsupported there; a rule dropped
+ * from a stage that keeps others is a note.
+ */
+export function correlationTelemetry(c: CorrelationIR, target: TargetId, profile: ProfileBase): CorrelationTelemetry {
+  const where = `${target} profile ${profile.id}`;
+  const notes: Diagnostic[] = [];
+  const stages: RuleIR[][] = [];
+  for (const stage of c.stages) {
+    const runnable: RuleIR[] = [];
+    for (const rule of stage.rules) {
+      const t = telemetryFor(rule, target, profile);
+      const missingGroup = c.groupBy.filter((f) => !t.availableFields.has(f));
+      if (t.unsupported || missingGroup.length) {
+        const why = t.unsupported ? t.unsupported.message.replace(/; rule .*$/, '') : `${where} lacks group-by field(s) ${missingGroup.join(', ')}`;
+        notes.push(diagnostic(c.file, { line: 1, column: 1 }, 'note', 'unsupported-profile', `${why}, so stage ${stage.label} of ${c.name} runs without rule ${rule.name} there`, 'expected when the profile lacks that telemetry'));
+      } else runnable.push(rule);
+    }
+    if (!runnable.length)
+      return {
+        unsupported: diagnostic(c.file, { line: 1, column: 1 }, 'warning', 'unsupported-profile', `${where} can run no rule of stage ${stage.label}; correlation ${c.name} is skipped there`, 'map the stage rules\' fields in the profile or use another profile'),
+        notes: [],
+        stages: [],
+      };
+    stages.push(runnable);
+  }
+  return { notes, stages };
 }

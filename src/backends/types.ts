@@ -3,6 +3,7 @@ import type { Diagnostic } from '../model/diagnostics.js';
 import type { CanonicalField, LogsourceCategory } from '../model/types.js';
 import type { RuleIR } from '../ir/nodes.js';
 import type { QueryEvaluator } from './evaluation.js';
+import type { CorrelationIR } from '../ir/correlation.js';
 
 export type TargetId = 'spl' | 'kql' | 'sigma';
 
@@ -58,8 +59,17 @@ export interface Target<P extends ProfileBase = ProfileBase> {
   readonly profiles: readonly P[];
   /** Render one rule for one profile. */
   render(rule: RuleIR, profile: P): RenderResult;
-  /** Files shared by all rules of one profile (Splunk's macros.conf). */
-  renderShared?(rules: readonly RuleIR[], profile: P): readonly EmittedFile[];
+  /**
+   * Render one correlation rule for one profile (its stage rules are in the IR). A target or profile
+   * that cannot express it returns no file and a diagnostic saying so; an approximation is a warning
+   * naming what changes.
+   */
+  renderCorrelation?(c: CorrelationIR, profile: P): RenderResult;
+  /**
+   * Files shared by all rules of one profile (Splunk's macros.conf). `correlations` are the
+   * correlation rules compiled beside them, for targets whose shared files serve those too.
+   */
+  renderShared?(rules: readonly RuleIR[], profile: P, correlations?: readonly CorrelationIR[]): readonly EmittedFile[];
   /** Executes the emitted text over target-shaped rows (src/backends/evaluation.ts). */
   readonly evaluator?: QueryEvaluator<P>;
 }

@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { TARGET_IDS, type TargetId } from '../backends/index.js';
 import { compileRules, ioDiagnostic, knownProfiles, planWrite, writeOutput } from '../compile.js';
-import { explainRule, formatExplanation } from '../explain.js';
+import { explainCorrelation, explainRule, formatCorrelationExplanation, formatExplanation } from '../explain.js';
 import { diagnostic, hasErrors, type Diagnostic } from '../model/diagnostics.js';
 import { loadRules } from '../pipeline.js';
 import { processIo, printDiagnostics, type Io } from './output.js';
@@ -73,7 +73,7 @@ Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 inv
       const r = loadRules(paths);
       if (!r.ok) fail(io, r.diagnostics, opts.format);
       printDiagnostics(io, r.diagnostics, opts.format);
-      if (opts.format === 'text') io.out(`${r.irs.length} rule(s) valid`);
+      if (opts.format === 'text') io.out(`${r.irs.length} rule(s) and ${r.correlations.length} correlation(s) valid`);
     });
 
   program
@@ -94,7 +94,7 @@ Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 inv
         if (!valid.includes(p)) usage(io, `unknown profile "${p}" for target ${opts.target}`, `use one of: ${valid.join(', ')}`, opts.format);
       const r = loadRules(paths);
       if (!r.ok) fail(io, r.diagnostics, opts.format);
-      const output = compileRules(r.irs, { targets: chosen, ...(opts.profile ? { profiles: opts.profile } : {}), ...(extra ? { extraProfiles: extra } : {}) });
+      const output = compileRules(r.irs, { targets: chosen, ...(opts.profile ? { profiles: opts.profile } : {}), ...(extra ? { extraProfiles: extra } : {}) }, r.correlations);
       const diagnostics = [...r.diagnostics, ...output.diagnostics];
       // Orphans are only meaningful when every rule was compiled (the default rules/ input).
       const wholeSet = cmd.args.length === 0;
@@ -151,8 +151,14 @@ Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 inv
       const isPath = /[\/\\]|\.ya?ml$/.test(ruleArg);
       const r = loadRules(isPath ? [ruleArg] : ['rules']);
       if (!r.ok) fail(io, r.diagnostics, opts.format);
+      const corr = isPath ? (r.irs.length ? undefined : r.correlations[0]) : r.correlations.find((x) => x.name === ruleArg);
+      if (corr) {
+        const e = explainCorrelation(corr, extra);
+        io.out(opts.format === 'json' ? JSON.stringify(e, null, 2) : formatCorrelationExplanation(e));
+        return;
+      }
       const ir = isPath ? r.irs[0] : r.irs.find((x) => x.name === ruleArg);
-      if (!ir) usage(io, `no rule named "${ruleArg}" under rules/`, `use one of: ${r.irs.map((x) => x.name).join(', ')}`, opts.format);
+      if (!ir) usage(io, `no rule named "${ruleArg}" under rules/`, `use one of: ${[...r.irs, ...r.correlations].map((x) => x.name).sort().join(', ')}`, opts.format);
       const e = explainRule(ir, extra);
       io.out(opts.format === 'json' ? JSON.stringify(e, null, 2) : formatExplanation(e));
     });

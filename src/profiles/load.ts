@@ -16,10 +16,17 @@ type Raw = Record<string, unknown> & { target: TargetId; id: string; extends?: s
 const COMMON = ['target', 'id', 'extends', 'description', 'fields', 'placeholders'];
 /** The keys each target's profiles have (all required once `extends` is resolved). */
 export const TARGET_KEYS: Readonly<Record<TargetId, readonly string[]>> = {
-  spl: ['baseSearch', 'macros', 'timeField', 'hostField'],
+  spl: ['macros', 'timeField'],
   kql: ['tables', 'timeColumn', 'keepColumns', 'schemaSet'],
   sigma: ['product'],
 };
+
+/**
+ * Keys a profile may set but need not (their default is stated in schema/profile.schema.json). An spl
+ * log source is read either with a base search (`baseSearch`, with `hostField`) or from a data model
+ * (`dataModels`); the SPL target reports a log source that has neither (src/backends/spl/source.ts).
+ */
+export const OPTIONAL_TARGET_KEYS: Readonly<Record<TargetId, readonly string[]>> = { spl: ['baseSearch', 'hostField', 'dataModels'], kql: ['allowlistSource'], sigma: [] };
 
 export type ProfileSet = Readonly<Record<TargetId, readonly ProfileBase[]>>;
 
@@ -37,7 +44,7 @@ function merge(base: Record<string, unknown>, over: Raw): Record<string, unknown
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     if (k === 'extends' || k === 'target') continue;
-    if (k === 'fields' || k === 'baseSearch' || k === 'tables') {
+    if (k === 'fields' || k === 'baseSearch' || k === 'tables' || k === 'dataModels') {
       const merged: Record<string, unknown> = { ...(base[k] as Record<string, unknown> | undefined) };
       for (const [category, value] of Object.entries(v as Record<string, unknown>))
         merged[category] = k === 'fields' ? { ...(merged[category] as object | undefined), ...(value as object) } : value;
@@ -73,7 +80,7 @@ export function loadProfiles(dirs: readonly string[], bundled: ProfileSet | unde
       const raw = parsed.doc.value as Raw;
       const err = (pointer: string, message: string, hint: string, atKey = false) =>
         diagnostics.push(diagnostic(parsed.file, atKey ? parsed.doc!.keyAt(pointer) : parsed.doc!.at(pointer), 'error', 'profile', message, hint));
-      const allowed = [...COMMON, ...TARGET_KEYS[raw.target]];
+      const allowed = [...COMMON, ...TARGET_KEYS[raw.target], ...OPTIONAL_TARGET_KEYS[raw.target]];
       let bad = false;
       for (const k of Object.keys(raw))
         if (!allowed.includes(k)) {

@@ -10,6 +10,7 @@ import type { RuleIR } from '../ir/nodes.js';
 import { compileRule, type CanonicalEvent, type Evaluation } from '../ir/evaluate.js';
 import type { Outcome } from '../ir/scoring.js';
 import { targets, TARGET_IDS } from '../backends/index.js';
+import { telemetryFor } from '../backends/telemetry.js';
 
 export interface TestCase {
   readonly name: string;
@@ -74,7 +75,10 @@ export function allProfiles(category: LogsourceCategory): { target: string; id: 
 /** Run every case through the IR as each profile sees the event (its fields and placeholders). */
 export function runCasesOnIr(rule: RuleIR, tests: TestFile): CaseResult[] {
   const results: CaseResult[] = [];
+  // A profile that cannot run the rule (compile skips it, saying why) has no outcome to check.
+  const runs = new Set(TARGET_IDS.flatMap((t) => targets[t].profiles.filter((p) => !telemetryFor(rule, t, p).unsupported).map((p) => `${t}/${p.id}`)));
   for (const p of allProfiles(rule.logsource.category)) {
+    if (!runs.has(`${p.target}/${p.id}`)) continue;
     const compiled = compileRule(rule, { availableFields: p.fields, placeholders: p.placeholders });
     for (const c of tests.cases) {
       const expected = c.expectByProfile?.[p.id] ?? c.expect;

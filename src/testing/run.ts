@@ -17,6 +17,9 @@ import { compileRules, profilesOf } from '../compile.js';
 import type { ProfileSet } from '../profiles/load.js';
 import { loadRules } from '../pipeline.js';
 import { loadTestFile, sameOutcome, testsPathFor, type TestCase } from './cases.js';
+import type { ChainResult } from '../ir/correlation.js';
+import { correlationTelemetry, telemetryFor } from '../backends/telemetry.js';
+import { expectedChains, formatChains, irChains, loadCorrelationTests, prepareCorrelation, sameChains, streamOf, streamRows } from './correlation-cases.js';
 
 export interface TargetOutcome extends Outcome {
   readonly signals?: readonly string[];
@@ -27,6 +30,10 @@ export interface CheckResult {
   readonly column: string; // `ir` or `<target>/<profile>`
   readonly expected: Outcome;
   readonly actual: TargetOutcome;
+  /** The profile cannot run the rule (compile skips it there, saying why): nothing is checked. */
+  readonly skipped?: string;
+  /** For correlation cases: the chains expected and found, as text (expected/actual are then unused). */
+  readonly chains?: { readonly expected: string; readonly actual: string };
   readonly pass: boolean;
   /** Signals on which the target disagrees with the IR, with the emitted expression behind each. */
   readonly signalDiffs: readonly { id: string; ir: boolean; target: boolean; expression?: string }[];
@@ -34,7 +41,7 @@ export interface CheckResult {
 
 export interface CaseReport {
   readonly rule: string;
-  readonly testCase: TestCase;
+  readonly testCase: Pick<TestCase, 'name' | 'reason'> & Partial<TestCase>;
   readonly checks: readonly CheckResult[];
 }
 
@@ -90,7 +97,7 @@ export function runTests(paths: readonly string[], opts: TestOptions = {}): Test
   const cases: CaseReport[] = [];
   if (!loaded.ok) return { columns, cases, diagnostics, passed: 0, failed: 0 };
 
-  const outputs = new Map(chosen.map((t) => [t, compileRules(loaded.irs, { targets: [t], ...(opts.extraProfiles ? { extraProfiles: opts.extraProfiles } : {}) })]));
+  const outputs = new Map(chosen.map((t) => [t, compileRules(loaded.irs, { targets: [t], ...(opts.extraProfiles ? { extraProfiles: opts.extraProfiles } : {}) }, loaded.correlations)]));
   let passed = 0;
   let failed = 0;
   for (const rule of loaded.irs) {
@@ -107,6 +114,11 @@ export function runTests(paths: readonly string[], opts: TestOptions = {}): Test
       const irAll = irFor();
       checks.push({ column: 'ir', expected: c.expect, actual: irAll, pass: sameOutcome(c.expect, irAll), signalDiffs: [] });
       for (const p of profiles) {
+        const cannot = telemetryFor(rule, p.target, p.profile).unsupported;
+        if (cannot) {
+          checks.push({ column: p.column, expected: c.expect, actual: { matched: false, score: 0, tier: null, action: null }, pass: true, signalDiffs: [], skipped: cannot.message });
+          continue;
+        }
         // A profile of yours that extends a bundled one sees events as that one does, unless a case names it.
         const expected = c.expectByProfile?.[p.profile.id] ?? (p.profile.basedOn ? c.expectByProfile?.[p.profile.basedOn] : undefined) ?? c.expect;
         const view = views.get(p.column);
@@ -129,8 +141,53 @@ export function runTests(paths: readonly string[], opts: TestOptions = {}): Test
         const pass = targetPasses(expected, actual) && sameOutcome(expected, ir) && signalDiffs.length === 0;
         checks.push({ column: p.column, expected, actual, pass, signalDiffs });
       }
-      for (const ch of checks) ch.pass ? passed++ : failed++;
+      for (const ch of checks) if (!ch.skipped) ch.pass ? passed++ : failed++;
       cases.push({ rule: rule.name, testCase: c, checks });
+    }
+  }
+  for (const c of loaded.correlations) {
+    const { cases: tcs, diagnostics: testDiags } = loadCorrelationTests(testsPathFor(c.file), c);
+    diagnostics.push(...testDiags);
+    if (!tcs || hasErrors(testDiags)) continue;
+    const compiled = new Map(profiles.map((p) => [p.column, prepareCorrelation(c, p.target, p.profile, outputs.get(p.target)!.files)]));
+    for (const k of tcs) {
+      const checks: CheckResult[] = [];
+      const none: Outcome = { matched: false, score: 0, tier: null, action: null };
+      const check = (column: string, expected: ChainResult[], actual: ChainResult[] | string, irAgrees = true): CheckResult => ({
+        column,
+        expected: none,
+        actual: typeof actual === 'string' ? { ...none, error: actual } : none,
+        pass: typeof actual !== 'string' && sameChains(expected, actual) && irAgrees,
+        signalDiffs: [],
+        chains: { expected: formatChains(expected), actual: typeof actual === 'string' ? `error: ${actual}` : formatChains(actual) },
+      });
+      const expectAll = expectedChains(k.expect.chains);
+      checks.push(check('ir', expectAll, irChains(c, k)));
+      for (const p of profiles) {
+        const cannot = correlationTelemetry(c, p.target, p.profile).unsupported;
+        if (cannot) {
+          checks.push({ ...check(p.column, [], []), skipped: cannot.message });
+          continue;
+        }
+        const byProfile = k.expectByProfile?.[p.profile.id] ?? (p.profile.basedOn ? k.expectByProfile?.[p.profile.basedOn] : undefined);
+        const expected = byProfile ? expectedChains(byProfile.chains) : expectAll;
+        const q = compiled.get(p.column)!;
+        let actual: ChainResult[] | string;
+        if (typeof q === 'string') actual = q;
+        else {
+          try {
+            actual = q.run(streamRows(p.target, p.profile, streamOf(k)));
+          } catch (e) {
+            actual = (e as Error).message;
+          }
+        }
+        // The reference meaning as this profile sees the stream must agree too, unless the target
+        // approximates it (an expectation by profile then states the target's own result).
+        const irAgrees = byProfile && p.target === 'sigma' ? true : sameChains(expected, irChains(c, k, p.profile));
+        checks.push(check(p.column, expected, actual, irAgrees));
+      }
+      for (const ch of checks) if (!ch.skipped) ch.pass ? passed++ : failed++;
+      cases.push({ rule: c.name, testCase: { name: k.name, reason: k.reason }, checks });
     }
   }
   return { columns, cases, diagnostics, passed, failed };
@@ -166,16 +223,18 @@ export function formatTestReport(r: TestReport, mark: { ok: string; bad: string 
       rule = c.rule;
       lines.push(`${rule}:`);
     }
-    lines.push(`${c.testCase.name.padEnd(nameWidth)}  ${c.checks.map((ch, i) => (ch.pass ? mark.ok : mark.bad).padEnd(widths[i]!)).join('  ')}`.trimEnd());
+    lines.push(`${c.testCase.name.padEnd(nameWidth)}  ${c.checks.map((ch, i) => (ch.skipped ? '–' : ch.pass ? mark.ok : mark.bad).padEnd(widths[i]!)).join('  ')}`.trimEnd());
   }
   const failures = r.cases.flatMap((c) => c.checks.filter((ch) => !ch.pass).map((ch) => ({ c, ch })));
   if (failures.length) lines.push('', 'Failures:');
   for (const { c, ch } of failures) {
-    lines.push(`  ${c.rule} / ${c.testCase.name} on ${ch.column}: expected ${fmt(ch.expected)}, got ${fmt(ch.actual)}`);
+    if (ch.chains) lines.push(`  ${c.rule} / ${c.testCase.name} on ${ch.column}: expected ${ch.chains.expected}, got ${ch.chains.actual}`);
+    else lines.push(`  ${c.rule} / ${c.testCase.name} on ${ch.column}: expected ${fmt(ch.expected)}, got ${fmt(ch.actual)}`);
     lines.push(`    reason: ${c.testCase.reason}`);
     for (const d of ch.signalDiffs) lines.push(`    signal ${d.id}: IR ${d.ir}, ${ch.column} ${d.target}${d.expression ? `; emitted: ${d.expression.length > 300 ? `${d.expression.slice(0, 300)}…` : d.expression}` : ''}`);
   }
-  lines.push('', `${r.passed + r.failed} checks (${r.cases.length} cases × ${r.columns.length} columns): ${r.passed} passed, ${r.failed} failed`);
+  const skipped = r.cases.reduce((n, c) => n + c.checks.filter((ch) => ch.skipped).length, 0);
+  lines.push('', `${r.passed + r.failed} checks (${r.cases.length} cases × ${r.columns.length} columns${skipped ? `, ${skipped} where the profile cannot run the rule (–)` : ''}): ${r.passed} passed, ${r.failed} failed`);
   return lines.join('\n');
 }
 

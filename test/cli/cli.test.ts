@@ -19,7 +19,7 @@ describe('validate', () => {
   it('accepts the bundled rules', async () => {
     const io = captureIo();
     expect(await run(['validate'], io)).toBe(0);
-    expect(io.stdout).toEqual(['4 rule(s) valid']);
+    expect(io.stdout).toEqual(['9 rule(s) and 3 correlation(s) valid']);
   });
   it('rejects a bad rule with one line, exit 2, no stack', async () => {
     const dir = tmp();
@@ -60,37 +60,25 @@ describe('compile', () => {
     expect(await run(['compile', '--out', a], captureIo())).toBe(0);
     expect(await run(['compile', '--out', b], captureIo())).toBe(0);
     const files = listAll(a);
-    expect(files).toEqual([
-      'kql/defender/docker-api-build.kql',
-      'kql/defender/docker-build-risk.kql',
-      'kql/defender/docker-escape-ready-run.kql',
-      'kql/defender/dockerfile-in-temp.kql',
-      'kql/sentinel/docker-api-build.kql',
-      'kql/sentinel/docker-build-risk.kql',
-      'kql/sentinel/docker-escape-ready-run.kql',
-      'kql/sentinel/dockerfile-in-temp.kql',
-      'sigma/taxonomy/docker-api-build.yml',
-      'sigma/taxonomy/docker-build-risk.yml',
-      'sigma/taxonomy/docker-escape-ready-run.yml',
-      'sigma/taxonomy/dockerfile-in-temp.yml',
-      'spl/sysmon_linux/docker-api-build.spl',
-      'spl/sysmon_linux/docker-build-risk.spl',
-      'spl/sysmon_linux/docker-escape-ready-run.spl',
-      'spl/sysmon_linux/dockerfile-in-temp.spl',
-      'spl/sysmon_linux/macros.conf',
-    ]);
+    // Every target and profile: exactly the committed set (dist-queries/ is what `compile` writes).
+    expect(files).toEqual(listAll('dist-queries'));
+    expect(files).toContain('kql/asim/an1261-build-egress-deploy.kql');
+    expect(files).toContain('spl/cim/docker-build-risk.spl');
+    expect(files).toContain('spl/sysmon_linux/lookups/t1612_approved_registries.csv');
+    expect(files).toContain('kql/sentinel/watchlists/approved_build_hosts.csv');
     for (const f of files) expect(readFileSync(join(a, f), 'utf8')).toBe(readFileSync(join(b, f), 'utf8'));
     expect(files.some((f) => f.endsWith('.tmp'))).toBe(false);
   });
   it('--target and --profile narrow the output', async () => {
     const out = tmp();
     expect(await run(['compile', '--target', 'kql', '--profile', 'sentinel', '--out', out], captureIo())).toBe(0);
-    expect(listAll(out)).toEqual(['kql/sentinel/docker-api-build.kql', 'kql/sentinel/docker-build-risk.kql', 'kql/sentinel/docker-escape-ready-run.kql', 'kql/sentinel/dockerfile-in-temp.kql']);
+    expect(listAll(out)).toEqual(listAll('dist-queries').filter((f) => f.startsWith('kql/sentinel/')));
+    expect(listAll(out)).toContain('kql/sentinel/docker-build-risk.kql');
   });
   it('an unknown profile is a usage error', async () => {
     const io = captureIo();
     expect(await run(['compile', '--target', 'spl', '--profile', 'defender'], io)).toBe(2);
-    expect(io.stderr).toEqual(['t1612:1:1: error: unknown profile "defender" for target spl (use one of: sysmon_linux)']);
+    expect(io.stderr).toEqual(['t1612:1:1: error: unknown profile "defender" for target spl (use one of: cim, sysmon_linux)']);
   });
   it('--check writes nothing and exits 1 listing stale files; 0 once compiled', async () => {
     const out = tmp();
@@ -98,11 +86,12 @@ describe('compile', () => {
     expect(await run(['compile', '--check', '--out', out], io)).toBe(1);
     expect(readdirSync(out)).toEqual([]);
     expect(io.stderr).toContain(`${out}/spl/sysmon_linux/docker-build-risk.spl: stale or missing`);
-    expect(io.stderr.at(-1)).toBe('17 generated file(s) out of date: run `npx t1612 compile` and commit the result');
+    const generated = listAll('dist-queries').length;
+    expect(io.stderr.at(-1)).toBe(`${generated} generated file(s) out of date: run \`npx t1612 compile\` and commit the result`);
     expect(await run(['compile', '--out', out], captureIo())).toBe(0);
     const ok = captureIo();
     expect(await run(['compile', '--check', '--out', out], ok)).toBe(0);
-    expect(ok.stdout).toEqual(['17 generated file(s) up to date']);
+    expect(ok.stdout).toEqual([`${generated} generated file(s) up to date`]);
     writeFileSync(join(out, 'spl/sysmon_linux/docker-build-risk.spl'), 'edited by hand\n');
     mkdirSync(join(out, 'kql/defender'), { recursive: true });
     writeFileSync(join(out, 'kql/defender/removed-rule.kql'), 'old\n');
@@ -135,7 +124,14 @@ describe('profiles that cannot run a rule', () => {
     expect(io.stderr).toEqual(
       ['defender', 'sentinel'].map((p) => `${rule}:1:1: warning: kql profile ${p} lacks field(s) CurrentDirectory; rule needs-current-directory is skipped there (map the fields in the profile or use another profile)`),
     );
-    expect(listAll(out)).toEqual(['sigma/taxonomy/needs-current-directory.yml', 'spl/sysmon_linux/macros.conf', 'spl/sysmon_linux/needs-current-directory.spl']);
+    expect(listAll(out)).toEqual([
+      'kql/asim/needs-current-directory.kql',
+      'sigma/taxonomy/needs-current-directory.yml',
+      'spl/cim/macros.conf',
+      'spl/cim/needs-current-directory.spl',
+      'spl/sysmon_linux/macros.conf',
+      'spl/sysmon_linux/needs-current-directory.spl',
+    ]);
   });
 });
 
@@ -144,12 +140,14 @@ describe('test', () => {
     const io = captureIo();
     expect(await run(['test'], io)).toBe(0);
     const text = io.stdout.join('\n');
-    expect(text.split('\n')[0]).toBe('case                                     ir  spl/sysmon_linux  kql/defender  kql/sentinel  sigma/taxonomy');
-    expect(text).toMatch(/\n\d+ checks \(\d+ cases × 5 columns\): \d+ passed, 0 failed$/);
+    expect(text.split('\n')[0]).toBe('case                                             ir  spl/cim  spl/sysmon_linux  kql/asim  kql/defender  kql/sentinel  sigma/taxonomy');
+    // CIM's network data model has no process fields: the egress rule and its chains are skipped there.
+    expect(text).toMatch(/\n\d+ checks \(\d+ cases × 7 columns, 35 where the profile cannot run the rule \(–\)\): \d+ passed, 0 failed$/);
   });
   it('exits 1 on a wrong expectation, naming the case, target and outcomes', async () => {
     const dir = tmp();
     cpSync('rules/docker-build-risk.yml', join(dir, 'docker-build-risk.yml'));
+    cpSync('rules/allowlists', join(dir, 'allowlists'), { recursive: true });
     writeFileSync(
       join(dir, 'docker-build-risk.tests.yml'),
       readFileSync('rules/docker-build-risk.tests.yml', 'utf8').replace('expect: { matched: true, score: 2, tier: low, action: risk }', 'expect: { matched: true, score: 2, tier: high, action: alert }'),
@@ -175,8 +173,9 @@ describe('explain', () => {
     const text = io.stdout.join('\n');
     expect(text).toContain('Threshold: score >= 2');
     expect(text).toContain('Telemetry (process_creation; fields the rule reads, per profile):');
-    expect(text).toContain('  kql/defender       CommandLine→ProcessCommandLine, CurrentDirectory (not carried), Image→FolderPath, ParentImage→InitiatingProcessFolderPath');
-    expect(text).toContain('  spl/sysmon_linux   CommandLine, CurrentDirectory, Image, ParentImage');
+    expect(text).toContain('  kql/defender       CommandLine→ProcessCommandLine, CurrentDirectory (not carried), Host→DeviceName, Image→FolderPath, ParentImage→InitiatingProcessFolderPath, User→AccountName');
+    expect(text).toContain('  spl/sysmon_linux   CommandLine, CurrentDirectory, Host→host, Image, ParentImage, User');
+    expect(text).toContain('  approved_build_hosts (exact, rules/allowlists/approved-build-hosts.allowlist.yml): suppresses events whose Host is listed');
     expect(text).toMatch(/score {2}10 {2}critical +alert {2}temp_context \+ no_cache \+ remote_definition \+ shell_parent/);
     expect(text).toMatch(/score {3}2 {2}low +risk {3}shell_parent/);
     expect(text).not.toMatch(/score {3}1 /);
@@ -188,7 +187,9 @@ describe('explain', () => {
     expect(e.combinations.find((c) => c.signals.join() === 'shell_parent')?.tier).toBe('low');
     expect(e.combinations).toHaveLength(14);
     expect((e as unknown as { telemetry: { profile: string; runs: boolean }[] }).telemetry.map((t) => `${t.profile}:${t.runs}`)).toEqual([
+      'spl/cim:true',
       'spl/sysmon_linux:true',
+      'kql/asim:true',
       'kql/defender:true',
       'kql/sentinel:true',
       'sigma/taxonomy:true',
@@ -197,7 +198,7 @@ describe('explain', () => {
   it('an unknown rule is a usage error naming the known ones', async () => {
     const io = captureIo();
     expect(await run(['explain', 'nope'], io)).toBe(2);
-    expect(io.stderr).toEqual(['t1612:1:1: error: no rule named "nope" under rules/ (use one of: docker-api-build, docker-build-risk, docker-escape-ready-run, dockerfile-in-temp)']);
+    expect(io.stderr).toEqual(['t1612:1:1: error: no rule named "nope" under rules/ (use one of: an1261-build-egress-deploy, an1317-desktop-pull-egress, build-egress-untrusted, build-on-unapproved-host, container-run-or-deploy, det0459-build-then-run, docker-api-build, docker-build-risk, docker-escape-ready-run, dockerfile-in-temp, unexpected-registry-or-entrypoint, user-action-launch)']);
   });
 });
 

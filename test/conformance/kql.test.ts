@@ -8,13 +8,14 @@
  * Snippets run as real queries over DeviceProcessEvents rows (the evaluator implements no `print`):
  * `value(expr, row)` runs `DeviceProcessEvents | project v = <expr>` over one row. A row lists only
  * the cells it needs; any other cell is missing, which reads as "" for a string column and null for
- * any other column (§2.7).
+ * any other column (§2.7). Integer columns are read from DeviceNetworkEvents (`netValue`), Sentinel's
+ * watchlists from CSV files given as the query's shared files (`withWatchlists`).
  */
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../../src/backends/evaluation.js';
-import { createKqlEvaluator, KqlQueryError } from '../../src/backends/kql/evaluate.js';
-import { defender as defenderProfile } from '../../src/backends/kql/profiles.js';
-import { viewFor } from '../../src/backends/types.js';
+import { UnsupportedConstruct, type Row, type StreamRow } from '../../src/backends/evaluation.js';
+import { compileKqlTabular, createKqlEvaluator, KqlQueryError } from '../../src/backends/kql/evaluate.js';
+import { defender as defenderProfile, sentinel as sentinelProfile } from '../../src/backends/kql/profiles.js';
+import { viewFor, type EmittedFile } from '../../src/backends/types.js';
 
 const defender = viewFor(defenderProfile, 'process_creation')!;
 
@@ -413,4 +414,296 @@ describe('§2.7 harness model', () => {
   });
   it('every emitted query is validated with Kusto.Language first: any Error diagnostic fails compilation', () =>
     expect(() => kql('DeviceProcessEvents | where FileName + 1 > 0', [])).toThrow(/KS106/));
+});
+
+// ---------------------------------------------------------------------------------------------
+// What the allowlist and network output relies on: IP ranges, coalesce, lets, watchlists, int columns
+
+const defenderNet = viewFor(defenderProfile, 'network_connection')!;
+const sentinelProcess = viewFor(sentinelProfile, 'process_creation')!;
+
+/** The value of a scalar expression over one DeviceNetworkEvents row. */
+function netValue(expr: string, row: Row = {}): unknown {
+  const out = evaluator.compile({ path: 'kql/defender/conformance.kql', content: `DeviceNetworkEvents | project v = ${expr}` }, [], defenderNet).run([row]);
+  expect(out).toHaveLength(1);
+  return out[0]!.row.v;
+}
+
+/** A sentinel query over DeviceProcessEvents rows with watchlist CSVs (alias → CSV text) beside it. */
+function withWatchlists(query: string, rows: readonly Row[], csvs: Readonly<Record<string, string>>): Record<string, unknown>[] {
+  const shared: EmittedFile[] = Object.entries(csvs).map(([alias, content]) => ({ path: `kql/sentinel/watchlists/${alias}.csv`, content }));
+  return evaluator.compile({ path: 'kql/sentinel/conformance.kql', content: query }, shared, sentinelProcess).run(rows).map((r) => ({ ...r.row }));
+}
+
+describe('ipv4_is_in_any_range(ip, range, …) / (ip, dynamic ranges): in any of the networks (K-fn [doc])', () => {
+  const inAny = (address: string, ranges: string) => value(`ipv4_is_in_any_range(ProcessRemoteSessionIP, ${ranges})`, { ProcessRemoteSessionIP: address });
+  it('the doc examples: range strings, and a dynamic array', () => {
+    expect(inAny('192.168.1.6', "'192.168.1.1/24', '10.0.0.1/8', '127.1.0.1/16'")).toBe(true);
+    expect(inAny('192.168.1.1', "'192.168.2.1/24', '10.0.0.1/8', '127.1.0.1/16'")).toBe(false);
+    expect(inAny('127.0.0.1', 'dynamic(["127.0.0.1", "192.168.1.1"])')).toBe(true);
+  });
+  it('the doc LocalNetworks table: 10.1.2.3 and 192.168.1.5 are in, 123.1.11.21 and 1.1.1.1 are not', () => {
+    const ranges = 'dynamic(["192.168.1.1/16", "127.0.0.1/8", "10.0.0.1/8"])';
+    expect(['10.1.2.3', '192.168.1.5', '123.1.11.21', '1.1.1.1'].map((a) => inAny(a, ranges))).toEqual([true, true, false, false]);
+  });
+  it('a range without a prefix is that one address; host bits of a range are ignored (ipv4_is_in_range doc examples)', () => {
+    expect(inAny('192.168.1.1', "'192.168.1.1'")).toBe(true);
+    expect(inAny('192.168.1.2', "'192.168.1.1'")).toBe(false);
+    expect(inAny('192.168.1.1', "'192.168.1.255/24'")).toBe(true);
+    expect(inAny('8.8.8.8', "'0.0.0.0/0'")).toBe(true);
+  });
+  it('null when the address does not parse ("", IPv6, a host name)', () => {
+    for (const a of ['', '::1', '::ffff:10.0.0.1', 'example.com', '10.0.0', '10.0.0.256']) expect(inAny(a, "'10.0.0.0/8'"), a).toBeNull();
+  });
+  it('[inferred: "null if conversion for one of the … strings wasn\'t successful"] a range that does not parse makes the result null, even beside one that matches', () => {
+    expect(inAny('10.1.1.1', "'10.0.0.0/8', 'x'")).toBeNull();
+    expect(inAny('10.1.1.1', "'10.0.0.0/33'")).toBeNull();
+    expect(inAny('10.1.1.1', 'dynamic([])')).toBe(false);
+  });
+  it('[inferred: the model\'s dotted quad (src/ir/ip.ts); Kusto may read more] leading zeros, blanks and short forms are null', () => {
+    for (const a of ['010.0.0.1', ' 10.0.0.1', '10.0.0.1 ', '10.1', '10.0.0.1\n']) expect(inAny(a, "'10.0.0.0/8'"), JSON.stringify(a)).toBeNull();
+  });
+  it('[inferred: prefix notation is accepted in the address as in ipv4_is_private; in a range when its whole network is] 10.1.2.3/24 is in 10.0.0.0/8, 10.1.2.3/4 is not', () => {
+    expect(inAny('10.1.2.3/24', "'10.0.0.0/8'")).toBe(true);
+    expect(inAny('10.1.2.3/4', "'10.0.0.0/8'")).toBe(false);
+    expect(inAny('10.1.2.3/33', "'10.0.0.0/8'")).toBeNull();
+  });
+  it('null under not() stays null and where drops the row; coalesce(…, false) makes it false', () => {
+    expect(inAny('::1', "'10.0.0.0/8'")).toBeNull();
+    expect(value('not(ipv4_is_in_any_range(ProcessRemoteSessionIP, "10.0.0.0/8"))', { ProcessRemoteSessionIP: '::1' })).toBeNull();
+    expect(value('not(coalesce(ipv4_is_in_any_range(ProcessRemoteSessionIP, "10.0.0.0/8"), false))', { ProcessRemoteSessionIP: '::1' })).toBe(true);
+  });
+});
+
+describe('ipv6_is_in_any_range(ip, range, …) / (ip, dynamic ranges) (K-fn [doc])', () => {
+  const inAny = (address: string, ranges: string) => value(`ipv6_is_in_any_range(ProcessRemoteSessionIP, ${ranges})`, { ProcessRemoteSessionIP: address });
+  it('the doc LocalNetworks example: …:c755:abcd/abce/abcf are in a5e:…:c755:f6cd/112, …:c756:abd1 is not', () => {
+    const ranges = 'dynamic(["a5e:f127:8a9d:146d:e102:b5d3:c755:f6cd/112", "0:0:0:0:0:ffff:c0a8:ac/60"])';
+    const ips = ['abcd', 'abce', 'abcf'].map((x) => `a5e:f127:8a9d:146d:e102:b5d3:c755:${x}`).concat('a5e:f127:8a9d:146d:e102:b5d3:c756:abd1');
+    expect(ips.map((a) => inAny(a, ranges))).toEqual([true, true, true, false]);
+  });
+  it('compressed, upper-case and IPv4-tailed text; a range without a prefix is one address', () => {
+    expect(inAny('FE80::1', "'fe80::/10'")).toBe(true);
+    expect(inAny('::ffff:10.0.0.1', "'::ffff:0:0/96'")).toBe(true);
+    expect(inAny('2001:db8::1', "'2001:db8::1'")).toBe(true);
+    expect(inAny('2001:db8::2', "'2001:db8::1'")).toBe(false);
+    expect(inAny('2606:4700::1111', "'fc00::/7', 'fe80::/10'")).toBe(false);
+  });
+  it('null when the address or a range does not parse', () => {
+    for (const a of ['', 'example.com', '1::2::3', 'fe80::1%eth0', '[::1]', '1:2:3:4:5:6:7:8:9']) expect(inAny(a, "'::/0'"), a).toBeNull();
+    expect(inAny('::1', "'::/0', 'nope'")).toBeNull();
+  });
+  it('[inferred from ipv6_compare, whose docs compare IPv4 with IPv6 text] IPv4 text reads as its IPv4-mapped address, so it is in ::/0 and ::ffff:0:0/96', () => {
+    expect(inAny('10.0.0.1', "'::/0'")).toBe(true);
+    expect(inAny('10.0.0.1', "'::ffff:0:0/96'")).toBe(true);
+    expect(inAny('10.0.0.1', "'fc00::/7'")).toBe(false);
+    expect(inAny('10.0.0.1', "'::ffff:10.0.0.0/104'")).toBe(true);
+  });
+  it('[inferred] prefix notation in the address: in a range when its whole network is', () => {
+    expect(inAny('2001:db8::1/64', "'2001:db8::/32'")).toBe(true);
+    expect(inAny('2001:db8::1/16', "'2001:db8::/32'")).toBe(false);
+  });
+});
+
+describe('coalesce(a, b, …): the first value that is not null, for strings not empty (K-null coalesce [doc])', () => {
+  it('bool: the first non-null', () => {
+    expect(value('coalesce(bool(null), false)')).toBe(false);
+    expect(value('coalesce(bool(null), bool(null), true)')).toBe(true);
+    expect(value('coalesce(IsProcessRemoteSession, false)', { IsProcessRemoteSession: true })).toBe(true);
+  });
+  it('long: the first non-null; all null is null', () => {
+    expect(value('coalesce(ProcessId, 7)', {})).toBe(7);
+    expect(value('coalesce(ProcessId, 7)', { ProcessId: 0 })).toBe(0);
+    expect(value('coalesce(ProcessId, long(null))', {})).toBeNull();
+  });
+  it('string: the first non-empty ("" is skipped, unlike SPL); [inferred] all empty gives ""', () => {
+    expect(value('coalesce(AccountName, "x")', {})).toBe('x');
+    expect(value('coalesce(AccountName, "x")', { AccountName: 'bob' })).toBe('bob');
+    expect(value('coalesce(AccountName, "")', {})).toBe('');
+  });
+});
+
+describe('let: scalars used by name, tabular values in `in` (K-fn let [doc]; K-str in [doc])', () => {
+  it('a let-bound verbatim string is the pattern of matches regex', () => {
+    const q = 'let R = @"^(?:[^.]*\\.)*(?:[dD][oO][cC][kK][eE][rR]\\.[iI][oO])\\z";\nDeviceProcessEvents | project v = ProcessCommandLine matches regex R';
+    const hosts = ['docker.io', 'registry-1.DOCKER.io', 'evildocker.io', 'docker.io.evil', 'docker.io\n'];
+    expect(kql(q, hosts.map((h) => ({ ProcessCommandLine: h }))).map((r) => r.v)).toEqual([true, true, false, false, false]);
+  });
+  it('a let-bound dynamic array with in~, a tabular let with in~ (its one column)', () => {
+    const rows = [{ AccountName: 'JENKINS' }, { AccountName: 'bob' }];
+    expect(kql('let L = dynamic(["jenkins"]);\nDeviceProcessEvents | where AccountName in~ (L) | project AccountName', rows)).toEqual([{ AccountName: 'JENKINS' }]);
+    expect(withWatchlists("let L = _GetWatchlist('ci') | project SearchKey;\nDeviceProcessEvents | where AccountName in~ (L) | project AccountName", rows, { ci: 'SearchKey,reason\njenkins,CI\n' })).toEqual([{ AccountName: 'JENKINS' }]);
+  });
+  it('`not(x in~ (L))` keeps the rows whose value is not listed; a missing string cell ("") is not listed', () => {
+    const rows = [{ AccountName: 'jenkins' }, { AccountName: 'bob' }, {}];
+    expect(withWatchlists("let L = _GetWatchlist('ci') | project SearchKey;\nDeviceProcessEvents | where not(AccountName in~ (L)) | project AccountName", rows, { ci: 'SearchKey\njenkins\n' })).toEqual([{ AccountName: 'bob' }, { AccountName: '' }]);
+  });
+});
+
+describe('_GetWatchlist(alias): the watchlist\'s items as a table with a SearchKey column; Sentinel only (K-wl [doc])', () => {
+  const csv = 'SearchKey,reason,owner,expires\nci-runner-01,"GitLab runner, pool 1",ci-platform,\n"image,factory",nightly base images,platform,2027-06-30\n';
+  it('SearchKey holds the key column\'s values (CSV quoting read per RFC 4180); in~ folds case', () => {
+    const q = "let H = _GetWatchlist('hosts') | project SearchKey;\nDeviceProcessEvents | project v = DeviceName in~ (H)";
+    expect(withWatchlists(q, [{ DeviceName: 'CI-RUNNER-01' }, { DeviceName: 'image,factory' }, { DeviceName: 'ci-runner-02' }], { hosts: csv }).map((r) => r.v)).toEqual([true, true, false]);
+  });
+  it('inline, in double parentheses: x in~ ((_GetWatchlist(\'a\') | project SearchKey))', () => {
+    const q = "DeviceProcessEvents | project v = DeviceName in~ ((_GetWatchlist('hosts') | project SearchKey))";
+    expect(withWatchlists(q, [{ DeviceName: 'ci-runner-01' }], { hosts: csv }).map((r) => r.v)).toEqual([true]);
+  });
+  it('it is not a Defender advanced-hunting function: the analyser rejects it there', () =>
+    expect(() => kql("let H = _GetWatchlist('hosts') | project SearchKey;\nDeviceProcessEvents | where DeviceName in~ (H)", [])).toThrow(/KS\d+.*_GetWatchlist/));
+  it('[harness] a watchlist with no CSV beside the query, or one without SearchKey, is an error, never an empty list', () => {
+    const q = "let H = _GetWatchlist('hosts') | project SearchKey;\nDeviceProcessEvents | where DeviceName in~ (H)";
+    expect(() => withWatchlists(q, [], {})).toThrow(KqlQueryError);
+    expect(() => withWatchlists(q, [], { hosts: 'Key\nx\n' })).toThrow(/SearchKey/);
+  });
+});
+
+describe('int columns: == and in with numbers; null (a missing port) equals nothing (K-null [doc]; K-str in [doc])', () => {
+  it('RemotePort == 2375 and RemotePort in (2375, 2376)', () => {
+    expect(netValue('RemotePort == 2375', { RemotePort: 2375 })).toBe(true);
+    expect(netValue('RemotePort == 2375', { RemotePort: 443 })).toBe(false);
+    expect(netValue('RemotePort in (2375, 2376)', { RemotePort: 2376 })).toBe(true);
+    expect(netValue('RemotePort in (2375, 2376)', { RemotePort: 80 })).toBe(false);
+  });
+  it('a null port: == is false, != true, in (…) false [inferred from ==], toint(… in (…)) is 0', () => {
+    expect(netValue('RemotePort == 2375', {})).toBe(false);
+    expect(netValue('RemotePort != 2375', {})).toBe(true);
+    expect(netValue('RemotePort in (2375, 2376)', {})).toBe(false);
+    expect(netValue('toint(RemotePort in (2375, 2376))', {})).toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// What correlation queries rely on (src/backends/kql/correlation.ts): tabular lets, union, join
+// kind=inner, between, timespans, summarize max / arg_max, distinct. Run with compileKqlTabular over
+// rows of several tables: `proc(...)` rows are DeviceProcessEvents, `net(...)` DeviceNetworkEvents.
+
+const proc = (row: Row): StreamRow => ({ category: 'process_creation', row });
+const net = (row: Row): StreamRow => ({ category: 'network_connection', row });
+
+/** Runs a tabular query (several tables, tabular lets) on defender; returns its columns and rows. */
+function tab(query: string, rows: readonly StreamRow[]): { columns: string[]; rows: Record<string, unknown>[] } {
+  const q = compileKqlTabular({ path: 'kql/defender/conformance.kql', content: query }, [], defenderProfile, { now: () => NOW });
+  return { columns: q.columns.map(([n]) => n), rows: q.run(rows) };
+}
+
+/** Rows as sorted JSON texts: operators that promise no row order are compared as multisets. */
+const bag = (rows: readonly Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r)).sort();
+const at = (iso: string) => new Date(iso);
+
+describe('join kind=inner: every pair of rows with equal keys (K-fn join-inner [doc])', () => {
+  // The join-inner doc example: X(Key, Value1) join kind=inner Y(Key, Value2) on Key.
+  const X = [['a', 1], ['b', 2], ['b', 3], ['k', 5], ['c', 4]].map(([k, v]) => proc({ DeviceName: k, ProcessId: v }));
+  const Y = [['b', 10], ['c', 20], ['c', 30], ['d', 40], ['k', 50]].map(([k, v]) => net({ DeviceName: k, RemotePort: v }));
+  const query = 'let X = DeviceProcessEvents | project Key = DeviceName, Value1 = ProcessId;\nlet Y = DeviceNetworkEvents | project Key = DeviceName, Value2 = RemotePort;\nX | join kind=inner Y on Key';
+  it('the doc example: (b,10) joins twice, (c,4) twice; a, d unmatched are dropped; the right key is Key1', () => {
+    const out = tab(query, [...X, ...Y]);
+    expect(out.columns).toEqual(['Key', 'Value1', 'Key1', 'Value2']);
+    expect(bag(out.rows)).toEqual(bag([
+      { Key: 'b', Value1: 3, Key1: 'b', Value2: 10 },
+      { Key: 'b', Value1: 2, Key1: 'b', Value2: 10 },
+      { Key: 'c', Value1: 4, Key1: 'c', Value2: 20 },
+      { Key: 'c', Value1: 4, Key1: 'c', Value2: 30 },
+      { Key: 'k', Value1: 5, Key1: 'k', Value2: 50 },
+    ]));
+  });
+  it('a parenthesised right side and a join on a datetime column', () => {
+    const rows = [proc({ DeviceName: 'h', Timestamp: at('2026-01-01T00:00:00Z') }), net({ DeviceName: 'n', Timestamp: at('2026-01-01T00:00:00Z') }), net({ DeviceName: 'm', Timestamp: at('2026-01-01T00:00:01Z') })];
+    const out = tab('DeviceProcessEvents | project t = Timestamp, a = DeviceName | join kind=inner (DeviceNetworkEvents | project t = Timestamp, b = DeviceName) on t', rows);
+    expect(out.columns).toEqual(['t', 'a', 't1', 'b']);
+    expect(out.rows.map((r) => [r.a, r.b])).toEqual([['h', 'n']]);
+  });
+  it('[inferred from `on $left.K == $right.K` and == being case-sensitive (K-str)] string keys match case-sensitively', () =>
+    expect(tab('let A = DeviceProcessEvents | project K = DeviceName; A | join kind=inner (A) on K', [proc({ DeviceName: 'H1' }), proc({ DeviceName: 'h1' })]).rows).toEqual([{ K: 'H1', K1: 'H1' }, { K: 'h1', K1: 'h1' }]));
+  it('[harness] the default kind (innerunique, which dedups the left side: §2.6) and other kinds are refused, never run as inner', () => {
+    expect(() => tab('let A = DeviceProcessEvents | project K = DeviceName; A | join (A) on K', [])).toThrow(UnsupportedConstruct);
+    expect(() => tab('let A = DeviceProcessEvents | project K = DeviceName; A | join kind=innerunique (A) on K', [])).toThrow(/innerunique/);
+  });
+});
+
+describe('between: (expr >= left and expr <= right), both bounds included (K-fn between [doc])', () => {
+  it('the doc example: x between (50 .. 55) keeps 50 … 55', () => {
+    const rows = [49, 50, 52, 55, 56].map((n) => proc({ ProcessId: n }));
+    expect(tab('DeviceProcessEvents | where ProcessId between (50 .. 55) | project ProcessId', rows).rows.map((r) => r.ProcessId)).toEqual([50, 52, 55]);
+  });
+  it('datetime .. datetime + timespan includes both instants, not one second more', () => {
+    const q = 'DeviceProcessEvents | where ProcessCreationTime between (Timestamp .. (Timestamp + 10m)) | project DeviceName';
+    const t = at('2026-11-20T10:00:00Z');
+    const rows = [['same', 0], ['edge', 600], ['past', 601], ['before', -1]].map(([n, s]) => proc({ DeviceName: n, Timestamp: t, ProcessCreationTime: new Date(t.getTime() + (s as number) * 1000) }));
+    expect(tab(q, rows).rows.map((r) => r.DeviceName)).toEqual(['same', 'edge']);
+  });
+  it('a timespan right bound after a datetime left one: datetime(…) .. 3d (the doc form)', () =>
+    expect(value('Timestamp between (datetime(2026-01-01) .. 3d)', { Timestamp: at('2026-01-04T00:00:00Z') })).toBe(true));
+  it('null operands give null (the >= / <= rules, K-null): where drops the row', () => {
+    expect(value('ProcessCreationTime between (Timestamp .. (Timestamp + 1h))', { Timestamp: at('2026-01-01T00:00:00Z') })).toBeNull();
+    expect(value('ProcessId between (1 .. 3)', {})).toBeNull();
+  });
+});
+
+describe('timespan literals and datetime arithmetic (K-lit; K-fn ago [doc]: timespans as 1d, 1h, 10m, 30s)', () => {
+  it('30m, 60s, 10m, 1h, 2h are that many milliseconds', () => {
+    expect([value('30m'), value('60s'), value('10m'), value('1h'), value('2h')]).toEqual([1_800_000, 60_000, 600_000, 3_600_000, 7_200_000]);
+  });
+  it('datetime + timespan is a datetime', () =>
+    expect(value('Timestamp + 30m', { Timestamp: at('2026-11-20T10:00:00Z') })).toEqual(at('2026-11-20T10:30:00Z')));
+});
+
+describe('summarize: by columns first, then the aggregates (K-fn; [parser] result columns)', () => {
+  const t = (m: number) => at(`2026-11-20T10:${String(m).padStart(2, '0')}:00Z`);
+  it('max(x) by k: the largest value per group (named `latest = max(x)`)', () => {
+    const rows = [['a', 1], ['a', 5], ['b', 2], ['a', 3]].map(([k, m]) => proc({ DeviceName: k, Timestamp: t(m as number) }));
+    const out = tab('DeviceProcessEvents | summarize latest = max(Timestamp) by DeviceName', rows);
+    expect(out.columns).toEqual(['DeviceName', 'latest']);
+    expect(bag(out.rows)).toEqual(bag([{ DeviceName: 'a', latest: t(5) }, { DeviceName: 'b', latest: t(2) }]));
+  });
+  it('arg_max(E, C) by k: a row maximising E, with its C; its columns are E, then C (K-fn arg-max [doc])', () => {
+    const rows = [['a', 1, 'x'], ['a', 5, 'y'], ['a', 3, 'z']].map(([k, m, c]) => proc({ DeviceName: k, Timestamp: t(m as number), AccountName: c }));
+    const out = tab('DeviceProcessEvents | summarize arg_max(Timestamp, AccountName) by DeviceName', rows);
+    expect(out.columns).toEqual(['DeviceName', 'Timestamp', 'AccountName']);
+    expect(out.rows).toEqual([{ DeviceName: 'a', Timestamp: t(5), AccountName: 'y' }]);
+  });
+  it('arg_max ignores rows whose E is null unless all are (K-fn arg-max [doc]); [harness] an all-null group is refused (which row is not documented)', () => {
+    const rows = [proc({ DeviceName: 'a', AccountName: 'no time' }), proc({ DeviceName: 'a', Timestamp: t(1), AccountName: 'x' })];
+    expect(tab('DeviceProcessEvents | summarize arg_max(Timestamp, AccountName) by DeviceName', rows).rows).toEqual([{ DeviceName: 'a', Timestamp: t(1), AccountName: 'x' }]);
+    expect(() => tab('DeviceProcessEvents | summarize arg_max(Timestamp, AccountName) by DeviceName', [rows[0]!])).toThrow(UnsupportedConstruct);
+  });
+  it('[inferred: the doc returns "a row"; which one of rows tied on the maximum is unspecified] ties: any row with the maximum (the evaluator: the first)', () => {
+    const rows = [['a', 5, 'first'], ['a', 5, 'second'], ['a', 1, 'lower']].map(([k, m, c]) => proc({ DeviceName: k, Timestamp: t(m as number), AccountName: c }));
+    const out = tab('DeviceProcessEvents | summarize arg_max(Timestamp, AccountName) by DeviceName', rows).rows;
+    expect(out).toHaveLength(1);
+    expect(out[0]!.Timestamp).toEqual(t(5));
+    expect(['first', 'second']).toContain(out[0]!.AccountName);
+    expect(out[0]!.AccountName).toBe('first');
+    // Why ties cannot change a correlation's result: each `summarize … by key, t<k>` leaves one row per
+    // (key, t<k>), so rows tied on (key, t<k+1>, t<k>) after the next join differ only by being copies
+    // (duplicate stage events at one instant) and carry the same start.
+    const copies = [proc({ DeviceName: 'a', Timestamp: t(5), AccountName: 's' }), proc({ DeviceName: 'a', Timestamp: t(5), AccountName: 's' })];
+    expect(tab('DeviceProcessEvents | summarize arg_max(Timestamp, AccountName) by DeviceName', copies).rows).toEqual([{ DeviceName: 'a', Timestamp: t(5), AccountName: 's' }]);
+  });
+  it('[inferred: aggregates skip nulls] max ignores null values; a group of nulls gives null', () => {
+    const rows = [proc({ DeviceName: 'a', Timestamp: t(2) }), proc({ DeviceName: 'a' }), proc({ DeviceName: 'b' })];
+    expect(bag(tab('DeviceProcessEvents | summarize latest = max(Timestamp) by DeviceName', rows).rows)).toEqual(bag([{ DeviceName: 'a', latest: t(2) }, { DeviceName: 'b', latest: null }]));
+  });
+  it('[inferred: string grouping as ==] by groups case-sensitively', () =>
+    expect(bag(tab('DeviceProcessEvents | summarize latest = max(Timestamp) by DeviceName', [proc({ DeviceName: 'H', Timestamp: t(1) }), proc({ DeviceName: 'h', Timestamp: t(2) })]).rows)).toEqual(bag([{ DeviceName: 'H', latest: t(1) }, { DeviceName: 'h', latest: t(2) }])));
+});
+
+describe('distinct, union and tabular lets (K-fn let, union [doc])', () => {
+  it('distinct keeps one row per combination of the listed columns', () => {
+    const rows = [['a', 1], ['a', 1], ['a', 2], ['b', 1]].map(([k, n]) => proc({ DeviceName: k, ProcessId: n }));
+    const out = tab('DeviceProcessEvents | distinct DeviceName, ProcessId', rows);
+    expect(out.columns).toEqual(['DeviceName', 'ProcessId']);
+    expect(bag(out.rows)).toEqual(bag([{ DeviceName: 'a', ProcessId: 1 }, { DeviceName: 'a', ProcessId: 2 }, { DeviceName: 'b', ProcessId: 1 }]));
+  });
+  it('union (default kind=outer) of parenthesised pipelines: all rows of each input, columns by name', () => {
+    const rows = [proc({ DeviceName: 'p' }), net({ DeviceName: 'n', RemotePort: 443 })];
+    const out = tab('union (DeviceProcessEvents | project h = DeviceName), (DeviceNetworkEvents | project h = DeviceName, port = RemotePort)', rows);
+    expect(out.columns).toEqual(['h', 'port']);
+    expect(bag(out.rows)).toEqual(bag([{ h: 'p', port: null }, { h: 'n', port: 443 }]));
+  });
+  it('a tabular let is a table for the query, read as often as named (the same rows each time)', () => {
+    const out = tab('let A = DeviceProcessEvents | where ProcessId > 1 | project K = DeviceName;\nA | join kind=inner (A | project K, K2 = K) on K', [proc({ DeviceName: 'a', ProcessId: 2 }), proc({ DeviceName: 'b', ProcessId: 1 })]);
+    expect(out.rows).toEqual([{ K: 'a', K1: 'a', K2: 'a' }]);
+  });
 });

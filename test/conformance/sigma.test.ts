@@ -85,6 +85,25 @@ describe('§3.1 values, wildcards, lists, maps', () => {
       expect(r({ EventID: 4769 })).toBe(true);
       expect(r({ EventID: '47690' })).toBe(false);
     });
+    // [inferred] The row says values are strings; it does not say which text a number stands for.
+    // pySigma keeps a YAML integer as SigmaNumber (P-types) and backends write its str(), the plain
+    // decimal form (B-spl `DestinationPort=2375`), so a number is the string of its decimal form:
+    // "02375", "2375.0" or "+2375" are other strings. Sysmon writes ports in that form.
+    it('[inferred from G-rules "treated as strings" and P-types SigmaNumber str()] a number is its decimal text, no other spelling of the same number', () => {
+      const r = sigma(`
+        selection:
+            DestinationPort:
+                - 2375
+                - 2376
+        condition: selection
+      `);
+      expect(r({ DestinationPort: '2375' })).toBe(true);
+      expect(r({ DestinationPort: '2376' })).toBe(true);
+      expect(r({ DestinationPort: 2376 })).toBe(true);
+      for (const other of ['02375', '2375.0', '+2375', ' 2375', '2375 ', '23750', '']) expect(r({ DestinationPort: other }), JSON.stringify(other)).toBe(false);
+      expect(r({})).toBe(false);
+      expect(r({ DestinationPort: null })).toBe(false);
+    });
   });
 
   describe('wildcards: `*` = any run, `?` = exactly one character (G-rules [doc])', () => {
@@ -514,6 +533,78 @@ describe('§3.2 modifiers', () => {
     });
   });
 
+  describe('`cidr`: an address of one family is never in a network of the other (G-mod; P-types SigmaCIDRExpression)', () => {
+    // [inferred] The row says "IPv4/IPv6 network". pySigma reads networks with Python's ipaddress,
+    // whose `address in network` is False when the versions differ ("always false if one is v4 and
+    // the other is v6"), so an IPv4-mapped IPv6 address is not in an IPv4 network; the model
+    // (src/ir/ip.ts) says the same.
+    const q = (networks: string) =>
+      sigma(`
+        selection:
+            DestinationIp|cidr: ${networks}
+        condition: selection
+      `);
+    it('[inferred from Python ipaddress __contains__] ::ffff:10.1.2.3 is not in 10.0.0.0/8, and no IPv4 address is in ::/0', () => {
+      expect(q('10.0.0.0/8')({ DestinationIp: '::ffff:10.1.2.3' })).toBe(false);
+      expect(q('10.0.0.0/8')({ DestinationIp: '10.1.2.3' })).toBe(true);
+      expect(q("'::/0'")({ DestinationIp: '10.1.2.3' })).toBe(false);
+      expect(q('0.0.0.0/0')({ DestinationIp: '::1' })).toBe(false);
+    });
+    it('[inferred] 0.0.0.0/0 and ::/0 together hold every address, and nothing that is not one', () => {
+      const any = q("['0.0.0.0/0', '::/0']");
+      for (const a of ['0.0.0.0', '255.255.255.255', '::', '::1', 'FFFF:ffff::', '::ffff:1.2.3.4', '1:2:3:4:5:6:7::', '2001:0db8:0000:0000:0000:0000:0000:0001'])
+        expect(any({ DestinationIp: a }), a).toBe(true);
+      // Not addresses: a placeholder, a host name, octal-looking octets (Python's ipaddress refuses
+      // them too), spaces, a prefix, a zone id (the model's choice: ipaddress accepts `%eth0`), two `::`.
+      for (const v of ['-', '', 'localhost', '010.0.0.1', '10.0.0', '10.0.0.256', ' 10.0.0.1', '10.0.0.1 ', '10.0.0.1/32', 'fe80::1%eth0', '1::2::3', '1:2:3:4:5:6:7:8:9', ':1.2.3.4'])
+        expect(any({ DestinationIp: v }), JSON.stringify(v)).toBe(false);
+      expect(any({})).toBe(false);
+    });
+    it('IPv6 networks: unique-local fc00::/7, IPv4-mapped ::ffff:0:0/96, link-local fe80::/10 at their edges', () => {
+      const ula = q("'fc00::/7'");
+      expect(ula({ DestinationIp: 'fd12:3456:789a::10' })).toBe(true);
+      expect(ula({ DestinationIp: 'FC00::1' })).toBe(true);
+      expect(ula({ DestinationIp: 'fe00::1' })).toBe(false);
+      const mapped = q("'::ffff:0:0/96'");
+      expect(mapped({ DestinationIp: '::ffff:45.33.32.156' })).toBe(true);
+      expect(mapped({ DestinationIp: '::FFFF:2d21:209c' })).toBe(true);
+      expect(mapped({ DestinationIp: '::fffe:45.33.32.156' })).toBe(false);
+      expect(mapped({ DestinationIp: '45.33.32.156' })).toBe(false);
+      const linkLocal = q("'fe80::/10'");
+      expect(linkLocal({ DestinationIp: 'febf:ffff::1' })).toBe(true);
+      expect(linkLocal({ DestinationIp: 'fec0::1' })).toBe(false);
+    });
+    it('IPv4 prefixes that do not end on an octet: 100.64.0.0/10 and 172.16.0.0/12 at their edges', () => {
+      const cgnat = q('100.64.0.0/10');
+      expect(cgnat({ DestinationIp: '100.127.255.255' })).toBe(true);
+      expect(cgnat({ DestinationIp: '100.128.0.0' })).toBe(false);
+      expect(cgnat({ DestinationIp: '100.63.255.255' })).toBe(false);
+      const rfc1918 = q('172.16.0.0/12');
+      expect(rfc1918({ DestinationIp: '172.31.0.1' })).toBe(true);
+      expect(rfc1918({ DestinationIp: '172.32.0.1' })).toBe(false);
+    });
+  });
+
+  describe('`endswith` with a value list: OR of the suffixes, case-insensitive (G-mod; G-rules lists)', () => {
+    const q = sigma(`
+      selection:
+          DestinationHostname|endswith:
+              - .docker.io
+              - .ghcr.io
+      condition: selection
+    `);
+    it('a subdomain of either matches, in any ASCII case', () => {
+      expect(q({ DestinationHostname: 'registry-1.docker.io' })).toBe(true);
+      expect(q({ DestinationHostname: 'PKG.GHCR.IO' })).toBe(true);
+    });
+    it('the name itself, a look-alike and a longer suffix do not', () => {
+      expect(q({ DestinationHostname: 'docker.io' })).toBe(false);
+      expect(q({ DestinationHostname: 'evildocker.io' })).toBe(false);
+      expect(q({ DestinationHostname: 'registry.docker.io.evil' })).toBe(false);
+      expect(q({})).toBe(false);
+    });
+  });
+
   describe('`cased`: case-sensitive match (G-mod)', () => {
     it('with a plain value and with contains', () => {
       const q = sigma(`
@@ -571,6 +662,27 @@ describe('§3.3 condition grammar', () => {
     it('keywords are lower-case (P-cond): `a AND b` is not a condition', () => expect(() => abc('a AND b')).toThrow(SigmaRuleError));
   });
 
+  describe('filters: a selection the condition negates, `selection and not filter_…` (G-rules condition `not`; semantics.md §4 NOT row)', () => {
+    const q = sigma(`
+      selection:
+          Image|endswith: /docker
+      filter_hosts_1:
+          Computer:
+              - ci-runner-01
+              - image-factory
+      filter_accounts_1:
+          User: gitlab-runner
+      condition: selection and not filter_hosts_1 and not filter_accounts_1
+    `);
+    it('an event neither filter holds for is a result', () => expect(q({ Image: '/usr/bin/docker', Computer: 'dev-07', User: 'alice' })).toBe(true));
+    it('either filter drops it, in any ASCII case', () => {
+      expect(q({ Image: '/usr/bin/docker', Computer: 'CI-Runner-01', User: 'alice' })).toBe(false);
+      expect(q({ Image: '/usr/bin/docker', Computer: 'dev-07', User: 'gitlab-runner' })).toBe(false);
+    });
+    it('a filter on a missing field does not hold, so the event stays a result', () => expect(q({ Image: '/usr/bin/docker' })).toBe(true));
+    it('a filter never adds events the selection lacks', () => expect(q({ Image: '/usr/bin/podman', Computer: 'dev-07' })).toBe(false));
+  });
+
   describe('`1 of P` / `any of P` / `all of P`: OR / AND over identifiers matching P (`*` = any run, full match) (G-rules; P-cond)', () => {
     const q = (condition: string) =>
       sigma(`
@@ -622,5 +734,94 @@ describe('§3.3 condition grammar', () => {
           - c
     `);
     it.each(all8)('[a and b, c] = (a and b) or c for a=%s b=%s c=%s', (a, b, c) => expect(q(row(a, b, c))).toBe((a && b) || c));
+  });
+});
+
+describe('§3.5 correlation rules', () => {
+  // A file as the emitter writes one: two base rules (a build, a run) and a temporal_ordered
+  // correlation over them, grouped by Computer. Records carry `_time` (ISO 8601) like rows.ts writes.
+  const chainFile = (correlation: string): string =>
+    [
+      'title: build',
+      'name: chain-build',
+      'logsource: { product: linux, category: process_creation }',
+      "detection: { sel: { CommandLine|contains: ' build ' }, condition: sel }",
+      'level: informational',
+      '---',
+      'title: run',
+      'name: chain-run',
+      'logsource: { product: linux, category: process_creation }',
+      "detection: { sel: { CommandLine|contains: ' run ' }, condition: sel }",
+      'level: informational',
+      '---',
+      'title: chain',
+      correlation,
+      'level: high',
+      '',
+    ].join('\n');
+  const ordered = (timespan: string, rules = '[chain-build, chain-run]') => `correlation: { type: temporal_ordered, rules: ${rules}, group-by: [Computer], timespan: ${timespan} }`;
+  const chains = (content: string, events: readonly [string, string, string?][]) => {
+    const q = sigmaEvaluator.compileCorrelation!({ path: 'sigma/taxonomy/chain.yml', content }, [], taxonomyProfile);
+    const rows = events.map(([time, command, host = 'h1']) => ({ category: 'process_creation' as const, row: { _time: `2026-11-20T${time}Z`, CommandLine: command, Computer: host } }));
+    return q.run(rows).map((c) => `${c.group.Host} ${new Date(c.start * 1000).toISOString().slice(11, 19)}→${new Date(c.end * 1000).toISOString().slice(11, 19)}`);
+  };
+
+  describe('`temporal_ordered`: all referenced rules fire within timespan with equal group-by values, in the order of `rules` (G-corr [doc])', () => {
+    it('in order, within the timespan: a chain', () => expect(chains(chainFile(ordered('10m')), [['10:00:00', 'docker build .'], ['10:05:00', 'docker run x']])).toEqual(['h1 10:00:00→10:05:00']));
+    it('in the other order: no chain', () => expect(chains(chainFile(ordered('10m')), [['10:00:00', 'docker run x'], ['10:05:00', 'docker build .']])).toEqual([]));
+    it('the order is the order of `rules`', () =>
+      expect(chains(chainFile(ordered('10m', '[chain-run, chain-build]')), [['10:00:00', 'docker run x'], ['10:05:00', 'docker build .']])).toEqual(['h1 10:00:00→10:05:00']));
+    it('different group-by values: no chain', () => expect(chains(chainFile(ordered('10m')), [['10:00:00', 'docker build .', 'h1'], ['10:05:00', 'docker run x', 'h2']])).toEqual([]));
+    it('[inferred: the spec says "within"; the project reads it inclusive, as its own windows] exactly the timespan apart: a chain; one second more: none', () => {
+      expect(chains(chainFile(ordered('10m')), [['10:00:00', 'docker build .'], ['10:10:00', 'docker run x']])).toEqual(['h1 10:00:00→10:10:00']);
+      expect(chains(chainFile(ordered('10m')), [['10:00:00', 'docker build .'], ['10:10:01', 'docker run x']])).toEqual([]);
+    });
+    it('[inferred: "in order" read as "not earlier"] the same second is in order', () =>
+      expect(chains(chainFile(ordered('10m')), [['10:00:00', 'docker run x'], ['10:00:00', 'docker build .']])).toEqual(['h1 10:00:00→10:00:00']));
+  });
+
+  describe('the window "should not be restricted to boundaries" (G-corr [doc]): it slides, unlike the Splunk backend\'s static `bin` (B-spl)', () => {
+    it('a chain across an hour boundary with a 1h timespan', () =>
+      expect(chains(chainFile(ordered('1h')), [['10:59:00', 'docker build .'], ['11:01:00', 'docker run x']])).toEqual(['h1 10:59:00→11:01:00']));
+  });
+
+  describe('`group-by`: events are grouped by the fields\' values (G-corr [doc])', () => {
+    it('[inferred: Splunk `stats … by` drops events lacking a by-field] a record without the field is in no group', () => {
+      const q = sigmaEvaluator.compileCorrelation!({ path: 'sigma/taxonomy/chain.yml', content: chainFile(ordered('10m')) }, [], taxonomyProfile);
+      const rows = [
+        { category: 'process_creation' as const, row: { _time: '2026-11-20T10:00:00Z', CommandLine: 'docker build .' } },
+        { category: 'process_creation' as const, row: { _time: '2026-11-20T10:01:00Z', CommandLine: 'docker run x' } },
+      ];
+      expect(q.run(rows)).toEqual([]);
+    });
+    it('[inferred: Splunk `stats … by` compares values exactly] values differing in case are different groups', () =>
+      expect(chains(chainFile(ordered('10m')), [['10:00:00', 'docker build .', 'h1'], ['10:05:00', 'docker run x', 'H1']])).toEqual([]));
+  });
+
+  describe('`timespan`: `<n>s|m|h|d` (G-corr [doc])', () => {
+    it.each([
+      ['90s', '10:01:30', true],
+      ['90s', '10:01:31', false],
+      ['2m', '10:02:00', true],
+      ['1h', '11:00:00', true],
+      ['1d', '23:59:59', true],
+    ])('timespan %s, run at %s: chain %s', (timespan, at, chain) =>
+      expect(chains(chainFile(ordered(timespan)), [['10:00:00', 'docker build .'], [at, 'docker run x']]).length).toBe(chain ? 1 : 0));
+  });
+
+  describe('what the evaluator does not implement raises an error naming it (G-corr: other types, `condition`, `aliases`)', () => {
+    it.each([
+      ['event_count', 'correlation: { type: event_count, rules: [chain-build], group-by: [Computer], timespan: 1h, condition: { gte: 5 } }', 'correlation type "event_count"'],
+      ['unordered temporal', 'correlation: { type: temporal, rules: [chain-build, chain-run], group-by: [Computer], timespan: 1h }', 'correlation type "temporal"'],
+      ['an extended temporal condition', "correlation: { type: temporal_ordered, rules: [chain-build, chain-run], group-by: [Computer], timespan: 1h, condition: 'chain-build and chain-run' }", 'correlation key condition'],
+      ['aliases', 'correlation: { type: temporal_ordered, rules: [chain-build, chain-run], group-by: [Computer], timespan: 1h, aliases: { x: { chain-build: Computer } } }', 'correlation key aliases'],
+      ['a timespan in weeks', ordered('1w'), 'timespan "1w"'],
+    ])('%s', (_name, correlation, named) => {
+      const e = thrown(() => sigmaEvaluator.compileCorrelation!({ path: 'sigma/taxonomy/chain.yml', content: chainFile(correlation) }, [], taxonomyProfile));
+      expect(e).toBeInstanceOf(UnsupportedConstruct);
+      expect((e as Error).message).toContain(named);
+    });
+    it('a reference to a rule the file does not hold is invalid Sigma here', () =>
+      expect(thrown(() => sigmaEvaluator.compileCorrelation!({ path: 'sigma/taxonomy/chain.yml', content: chainFile(ordered('1h', '[chain-build, chain-deploy]')) }, [], taxonomyProfile))).toBeInstanceOf(SigmaRuleError));
   });
 });

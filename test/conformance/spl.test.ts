@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedConstruct, type Row } from '../../src/backends/evaluation.js';
 import { compileSpl, SplQueryError, type MacroTable } from '../../src/backends/spl/evaluate.js';
+import { lookupsFromShared, parseCsv } from '../../src/backends/spl/lookup.js';
 
 /** The output rows of an SPL query over events. */
 function spl(query: string, rows: readonly Row[], macros?: MacroTable): Record<string, unknown>[] {
@@ -65,6 +66,7 @@ describe('§1.1 eval / where functions', () => {
     expect(where('like(f, "f_o")', { f: 'fxo' })).toBe(true);
     expect(where('like(f, "f_o")', { f: 'fo' })).toBe(false);
     expect(where('like(f, "foo")', { f: 'foobar' })).toBe(false);
+    expect(where('like(f, "docker-c%")', { f: 'docker-compose' })).toBe(true); // - is literal (no regex escape leaks)
   });
   // S-cond/S-where [inferred]: eval expressions are case-sensitive, so like is case-sensitive.
   it('like is case-sensitive [inferred from S-where]', () => {
@@ -173,6 +175,69 @@ describe('§1.1 eval / where functions', () => {
   // S-where: where keeps only results for which the expression returns TRUE; FALSE and NULL drop.
   it('where keeps TRUE only: FALSE and NULL drop the row', () => {
     expect(spl('* | where f=="a"', [{ id: 1, f: 'a' }, { id: 2, f: 'b' }, { id: 3 }]).map((r) => r.id)).toEqual([1]);
+  });
+  // S-cond cidrmatch (§1.3 row ip="10.0.0.0/8": "same result as cidrmatch", IPv4 and IPv6):
+  // cidrmatch("<network>", X) is TRUE when the address X lies inside the network.
+  it('cidrmatch: IPv4 and IPv6 addresses inside / outside the network', () => {
+    expect(where('cidrmatch("10.0.0.0/8", ip)', { ip: '10.20.30.40' })).toBe(true);
+    expect(where('cidrmatch("10.0.0.0/8", ip)', { ip: '11.0.0.1' })).toBe(false);
+    expect(where('cidrmatch("100.64.0.0/10", ip)', { ip: '100.127.255.255' })).toBe(true);
+    expect(where('cidrmatch("100.64.0.0/10", ip)', { ip: '100.128.0.0' })).toBe(false);
+    expect(where('cidrmatch("0.0.0.0/0", ip)', { ip: '8.8.8.8' })).toBe(true);
+    expect(where('cidrmatch("fe80::/10", ip)', { ip: 'fe80::1' })).toBe(true);
+    expect(where('cidrmatch("fe80::/10", ip)', { ip: 'FEBF:0:0:0:0:0:0:1' })).toBe(true);
+    expect(where('cidrmatch("fe80::/10", ip)', { ip: 'fec0::1' })).toBe(false);
+    expect(where('cidrmatch("::/0", ip)', { ip: '2606:4700:4700::1111' })).toBe(true);
+  });
+  // [inferred] An IPv4 network holds IPv4 addresses only and an IPv6 network IPv6 ones only: an
+  // IPv4-mapped IPv6 address is IPv6 (src/ir/ip.ts, the model; Splunk's cross-version reading is not
+  // documented).
+  it('cidrmatch across versions is FALSE: IPv4 networks hold IPv4 only, IPv6 networks IPv6 only [inferred]', () => {
+    expect(where('cidrmatch("::/0", ip)', { ip: '10.0.0.1' })).toBe(false);
+    expect(where('cidrmatch("0.0.0.0/0", ip)', { ip: '::1' })).toBe(false);
+    expect(where('cidrmatch("10.0.0.0/8", ip)', { ip: '::ffff:10.0.0.1' })).toBe(false);
+    expect(where('cidrmatch("::ffff:0:0/96", ip)', { ip: '::ffff:10.0.0.1' })).toBe(true);
+  });
+  // [inferred] A value that is not an address is FALSE, and so is non-canonical text the model does
+  // not read as one (leading zeros, a zone); NULL X is NULL like every predicate on NULL (§1.5), so
+  // NOT cidrmatch(…, NULL) is not TRUE either.
+  it('cidrmatch on a value that is not an address is FALSE; on NULL it is not TRUE [inferred]', () => {
+    for (const ip of ['', '-', 'host.example', '10.0.0', '10.0.0.256', '010.0.0.1', 'fe80::1%eth0', '10.0.0.0/8'])
+      expect(where('NOT cidrmatch("0.0.0.0/0", ip) AND NOT cidrmatch("::/0", ip)', { ip }), ip).toBe(true);
+    expect(where('cidrmatch("0.0.0.0/0", missing)')).toBe(false);
+    expect(where('NOT cidrmatch("0.0.0.0/0", missing)')).toBe(false);
+  });
+  it('cidrmatch with a subnet that is not a network (host bits set, no prefix, computed) is not implemented', () => {
+    for (const q of ['* | where cidrmatch("10.0.0.1/8", ip)', '* | where cidrmatch("10.0.0.1", ip)', '* | where cidrmatch(net, ip)'])
+      expect(errorOf(() => compileSpl(q)), q).toBeInstanceOf(UnsupportedConstruct);
+  });
+  // S-where: a number literal compares numerically with a field holding a decimal number ("2375"
+  // == 2375); [inferred] a field that is not a number is not equal (FALSE, so its NOT is TRUE).
+  it('numeric ==: "2375"==2375 is TRUE, "abc"==2375 and ""==2375 are FALSE [inferred for the non-numbers]', () => {
+    expect(where('port==2375', { port: '2375' })).toBe(true);
+    expect(where('port==2375', { port: 2375 })).toBe(true);
+    expect(where('port==2375', { port: '2376' })).toBe(false);
+    expect(where('port==2375', { port: '02375' })).toBe(true);
+    expect(where('port==2375', { port: 'abc' })).toBe(false);
+    expect(where('NOT port==2375', { port: 'abc' })).toBe(true);
+    expect(where('port==2375', { port: '' })).toBe(false);
+    expect(where('NOT port==2375', { port: '' })).toBe(true);
+    expect(where('port==2375')).toBe(false);
+  });
+  // The model's whole number is plain decimal only (src/ir/evaluate.ts numeq), which `==` is not
+  // ("02375"==2375 above), so numeric equality is emitted as a whole-value match of the decimal
+  // text (dialect.ts): S-cond match is unanchored, so `^…\z` anchors it; \z (PCRE, S-re) is the very
+  // end, where $ would also match before a final newline.
+  it('numeric equality as match(F, "^(?:2375|2376)\\z"): plain decimal only', () => {
+    const eq = 'match(port, "^(?:2375|2376)\\\\z")';
+    for (const port of ['2375', '2376']) expect(where(eq, { port }), port).toBe(true);
+    expect(where(eq, { port: 2375 })).toBe(true);
+    for (const port of ['02375', '+2375', '2375.0', ' 2375', '2375 ', '2375\n', '23750', '12375', '2377', 'abc', '', '-'])
+      expect(where(eq, { port }), JSON.stringify(port)).toBe(false);
+    expect(where(eq)).toBe(false);
+    expect(where(`NOT ${eq}`)).toBe(false);
+    expect(where(`NOT ${eq}`, { port: '02375' })).toBe(true);
+    expect(where('match(port, "^2375$")', { port: '2375\n' })).toBe(true);
   });
 });
 
@@ -329,6 +394,108 @@ describe('§1.4 result shaping, knowledge objects', () => {
     expect(spl('`proc`', rows, macros).map((r) => r.id)).toEqual([1]);
     expect(errorOf(() => spl('`nope`', rows, macros))).toBeInstanceOf(SplQueryError);
   });
+  // S-lookup / ESCU: | lookup t key AS evfield OUTPUT col AS new enriches events from a lookup
+  // definition (a transforms.conf stanza and its CSV). Matching is case-sensitive unless
+  // case_sensitive_match=false.
+  describe('| lookup', () => {
+    const table = 'value,owner\nroot,ops\ngitlab-runner,"ci, platform"\n*.docker.io,hub\n';
+    const lookups = (settings: string, csv = table) =>
+      lookupsFromShared([
+        { path: 'app/transforms.conf', content: `# t\n[names]\nfilename = names.csv\n${settings}` },
+        { path: 'app/lookups/names.csv', content: csv },
+      ]);
+    /** The `o` each row gets from `lookup names value AS f OUTPUT owner AS o` (NULL: undefined). */
+    const owners = (settings: string, values: readonly (string | number | undefined)[], csv?: string) =>
+      compileSpl('* | lookup names value AS f OUTPUT owner AS o', new Map(), lookups(settings, csv))
+        .run(values.map((f) => (f === undefined ? {} : { f })))
+        .map((r) => r.row.o);
+
+    it('exact match outputs the row\'s column; no match leaves the field NULL', () => {
+      expect(owners('', ['root', 'gitlab-runner', 'nobody'])).toEqual(['ops', 'ci, platform', undefined]);
+    });
+    // S-lookup: case-sensitive unless case_sensitive_match=false.
+    it('case-sensitive by default; case_sensitive_match = false ignores case', () => {
+      expect(owners('', ['ROOT', 'root'])).toEqual([undefined, 'ops']);
+      expect(owners('case_sensitive_match = false', ['ROOT', 'GitLab-Runner'])).toEqual(['ops', 'ci, platform']);
+    });
+    // [inferred] The documentation does not say how non-ASCII letters fold; the evaluator folds ASCII
+    // only (the project's model; the generated lists are ASCII by schema).
+    it('case_sensitive_match = false folds ASCII letters only [inferred]', () => {
+      const csv = 'value,owner\nénergie,fr\nk8s,kube\n';
+      expect(owners('case_sensitive_match = false', ['ÉNERGIE', 'énergie', 'K8S', '\u212A8s'], csv)).toEqual([undefined, 'fr', 'kube', undefined]);
+    });
+    // Knowledge Manager Manual, field matching rules: match_type = WILDCARD(<field>) lets that column's
+    // values hold * ("any"). [inferred] * also matches an empty run; other characters are literal.
+    it('WILDCARD(value): * matches any run, also an empty one [inferred]; the rest is literal; case folds with it', () => {
+      const s = 'case_sensitive_match = false\nmatch_type = WILDCARD(value)';
+      expect(owners(s, ['registry-1.docker.io', 'A.B.DOCKER.IO', '.docker.io', 'docker.io', 'evildocker.io', 'docker.io.evil', 'x-docker-io'])).toEqual(['hub', 'hub', 'hub', undefined, undefined, undefined, undefined]);
+      expect(owners('match_type = WILDCARD(value)', ['registry-1.docker.io', '*.docker.io'], 'value,owner\nregistry?1.docker.io,q\n*.docker.io,hub\n')).toEqual(['hub', 'hub']);
+    });
+    it('without WILDCARD a * in the table is literal', () => {
+      expect(owners('', ['registry-1.docker.io', '*.docker.io'])).toEqual([undefined, 'hub']);
+    });
+    // [inferred] An input that is NULL or "" matches no row, even a row that would match "" (the
+    // generated tables hold no empty value and no pattern that matches "").
+    it('a NULL or "" input gets no output, even against a lone * or an empty value [inferred]', () => {
+      const csv = 'value,owner\n,empty\n*,any\n';
+      expect(owners('match_type = WILDCARD(value)', [undefined, '', 'x'], csv)).toEqual([undefined, undefined, 'any']);
+    });
+    // Knowledge Manager Manual: max_matches uses "the first <integer> entries, in file order".
+    it('max_matches = 1: the first matching row in file order', () => {
+      const csv = 'value,owner\n*.io,first\nregistry.docker.io,second\n*.docker.io,third\n';
+      const s = 'max_matches = 1\nmatch_type = WILDCARD(value)';
+      expect(owners(s, ['registry.docker.io', 'hub.docker.io'], csv)).toEqual(['first', 'first']);
+      expect(owners(s, ['registry.docker.io'], 'value,owner\nregistry.docker.io,second\n*.io,first\n')).toEqual(['second']);
+    });
+    // Default max_matches is 100: several matching rows make a multivalue field (not implemented).
+    it('several matching rows without max_matches = 1 would be multivalue: not implemented', () => {
+      const q = compileSpl('* | lookup names value AS f OUTPUT owner AS o', new Map(), lookups('match_type = WILDCARD(value)', 'value,owner\n*.io,a\n*.docker.io,b\n'));
+      expect(q.run([{ f: 'x.io' }])[0]!.row.o).toBe('a');
+      expect(errorOf(() => q.run([{ f: 'x.docker.io' }]))).toBeInstanceOf(UnsupportedConstruct);
+    });
+    // S-lookup: OUTPUT overwrites existing fields; [inferred] a miss erases them too. An empty cell
+    // outputs NULL [inferred].
+    it('OUTPUT overwrites the field on a match and erases it on a miss [inferred]; an empty cell is NULL [inferred]', () => {
+      const q = compileSpl('* | lookup names value AS f OUTPUT owner AS o', new Map(), lookups('', 'value,owner\nroot,ops\nnoowner,\n'));
+      expect(q.run([{ f: 'root', o: 'old' }, { f: 'x', o: 'old' }, { f: 'noowner', o: 'old' }]).map((r) => r.row.o)).toEqual(['ops', undefined, undefined]);
+    });
+    it('several OUTPUT columns, AS optional; a number is looked up as its decimal text', () => {
+      const q = compileSpl('* | lookup names value AS f OUTPUT owner, value AS matched', new Map(), lookups('', 'value,owner\n2375,docker\n'));
+      expect(q.run([{ f: 2375 }])[0]!.row).toEqual({ f: 2375, owner: 'docker', matched: '2375' });
+    });
+    it('quoted CSV cells: commas, doubled quotes and line breaks (RFC 4180)', () => {
+      expect(parseCsv('value,reason\r\n"a,b","say ""hi""\nthere"\r\nc,\n', 'x.csv')).toEqual([['value', 'reason'], ['a,b', 'say "hi"\nthere'], ['c', '']]);
+    });
+    it.each([
+      ['OUTPUTNEW', '* | lookup names value AS f OUTPUTNEW owner', '', 'lookup OUTPUTNEW'],
+      ['no OUTPUT', '* | lookup names value AS f', '', 'lookup without OUTPUT'],
+      ['two lookup fields', '* | lookup names value AS f, owner AS g OUTPUT owner', '', 'several lookup fields'],
+      ['local=true', '* | lookup local=true names value AS f OUTPUT owner', '', 'lookup option local='],
+      ['CIDR matching', '* | lookup names value AS f OUTPUT owner', 'match_type = CIDR(value)', 'match_type CIDR'],
+      ['an unknown setting', '* | lookup names value AS f OUTPUT owner', 'time_field = t', 'lookup setting time_field'],
+      ['min_matches', '* | lookup names value AS f OUTPUT owner', 'min_matches = 1\ndefault_match = none', 'min_matches'],
+      ['a lookup by file name', '* | lookup names.csv value AS f OUTPUT owner', '', 'lookup by CSV file name'],
+    ])('not implemented: %s', (_n, query, settings, named) => {
+      const e = errorOf(() => compileSpl(query, new Map(), lookups(settings)));
+      expect(e).toBeInstanceOf(UnsupportedConstruct);
+      expect((e as Error).message).toContain(named);
+    });
+    it.each([
+      ['an undefined lookup', '* | lookup nope value AS f OUTPUT owner', table, /undefined lookup nope/],
+      ['a missing column', '* | lookup names value AS f OUTPUT team', table, /no column "team"/],
+      ['a row with another number of cells', '* | lookup names value AS f OUTPUT owner', 'value,owner\nroot\n', /row 2 has 1 cells/],
+      ['an unterminated quoted cell', '* | lookup names value AS f OUTPUT owner', 'value,owner\n"root,ops\n', /unterminated quoted cell/],
+      ['AS without a name', '* | lookup names value AS', table, /missing after AS/],
+    ])('invalid: %s', (_n, query, csv, message) => {
+      const e = errorOf(() => compileSpl(query, new Map(), lookups('', csv)));
+      expect(e).toBeInstanceOf(SplQueryError);
+      expect((e as Error).message).toMatch(message);
+    });
+    it('invalid: the table file is not in the lookups folder beside transforms.conf', () => {
+      const defs = lookupsFromShared([{ path: 'transforms.conf', content: '[names]\nfilename = names.csv\n' }, { path: 'names.csv', content: table }]);
+      expect(() => compileSpl('* | lookup names value AS f OUTPUT owner', new Map(), defs)).toThrow(/lookups\/names.csv is not beside transforms.conf/);
+    });
+  });
   // CCTL: a detection ends with | `<name>_filter`; a generated filter macro is `search *` (a no-op);
   // harness: expand _filter macros to search * unless a fixture overrides them.
   it('a _filter macro defined as search * is a no-op; an override filters', () => {
@@ -369,5 +536,199 @@ describe('§1.5 harness model', () => {
     expect(where('match(f, "sh$")', { f: '/bin/sh\n' })).toBe(true);
     expect(where('match(f, "sh\\\\z")', { f: '/bin/sh\n' })).toBe(false);
     expect(where('match(f, "sh\\\\z")', { f: '/bin/sh' })).toBe(true);
+  });
+});
+
+/**
+ * The commands of a correlation search (src/backends/spl/correlation.ts): a multisearch of the
+ * stages, `sort 0 _time`, the previous stage's time carried forward per group with streamstats,
+ * bounds computed in eval (never `bin`, whose static buckets semantics.md §1.4 and §3.5 warn
+ * about). semantics.md has no rows for multisearch, streamstats or dedup yet, so each row below
+ * names its source (the Splunk Search Reference page) or is marked [inferred], as the evaluator
+ * encodes it, until a live Splunk confirms it.
+ */
+describe('§1.4 correlation: multisearch, sort, streamstats, dedup', () => {
+  const ids = (rows: readonly Record<string, unknown>[]) => rows.map((r) => r.id);
+  // [doc] Search Reference, multisearch: a generating command that runs at least two streaming
+  // subsearches `[search …]`; its results are all of theirs (an event two subsearches select comes
+  // out twice). Their interleaving is not documented, so only the multiset is pinned.
+  it('multisearch returns every subsearch\'s results, each from its own search over the events [doc]', () => {
+    const rows = [{ id: 1, kind: 'a' }, { id: 2, kind: 'b' }, { id: 3, kind: 'c' }];
+    const out = spl('| multisearch [ search kind=a | eval tag="first" ] [ search kind=a OR kind=b | eval tag="second" ]', rows);
+    expect(out.map((r) => `${r.id}:${r.tag}`).sort()).toEqual(['1:first', '1:second', '2:second']);
+  });
+  it('multisearch takes at least two subsearches, and streaming commands only inside them [doc]', () => {
+    expect(errorOf(() => compileSpl('| multisearch [ search kind=a ]'))).toBeInstanceOf(SplQueryError);
+    expect(errorOf(() => compileSpl('| multisearch [ search kind=a | sort 0 id ] [ search kind=b ]'))).toBeInstanceOf(SplQueryError);
+    expect(errorOf(() => compileSpl('| multisearch [ search kind=a | table id ] [ search kind=b ]'))).toBeInstanceOf(SplQueryError);
+    // search, eval, where and lookup are streaming (the reference lists search, eval, where).
+    expect(errorOf(() => compileSpl('| multisearch [ search kind=a | eval x=1 | where x==1 | search x=1 ] [ search kind=b ]'))).toBeUndefined();
+  });
+  // S-sort: multi-key, ascending without a sign; `sort 0` keeps every result. At one _time the
+  // earlier stage comes first, whatever order the rows arrived in.
+  it('sort 0 _time, t1612_stage: by time, then by stage at one instant', () => {
+    const rows = [
+      { id: 'run', _time: 100, t1612_stage: 2 },
+      { id: 'late', _time: 101, t1612_stage: 1 },
+      { id: 'build', _time: 100, t1612_stage: 1 },
+    ];
+    expect(ids(spl('* | sort 0 _time, t1612_stage', rows))).toEqual(['build', 'run', 'late']);
+    expect(ids(spl('* | sort 0 _time, t1612_stage', [...rows].reverse()))).toEqual(['build', 'run', 'late']);
+    const many = Array.from({ length: 10_001 }, (_, i) => ({ _time: i, t1612_stage: 1 }));
+    expect(spl('* | sort 0 _time, t1612_stage', many)).toHaveLength(10_001);
+  });
+  // [inferred] streamstats last(X): the latest value of X over the rows so far, the current row
+  // included (current=true by default); rows where X is NULL do not count (stats functions
+  // aggregate the values present), so before any value the result is NULL.
+  it('streamstats last() carries the latest non-NULL value forward, the current row included [inferred]', () => {
+    const rows = [{ id: 1 }, { id: 2, x: 10 }, { id: 3 }, { id: 4, x: 30 }, { id: 5 }];
+    expect(spl('* | streamstats last(x) AS y', rows).map((r) => r.y)).toEqual([undefined, 10, 10, 30, 30]);
+    // Several aggregates in one command; without AS the field is named after the call.
+    expect(spl('* | streamstats last(x) AS y, last(id)', rows).map((r) => [r.y, r['last(id)']])).toEqual([[undefined, 1], [10, 2], [10, 3], [30, 4], [30, 5]]);
+  });
+  // [inferred] `by`: one running aggregate per combination of the by-fields' values, compared as
+  // text and case-sensitively ("H1" and "h1" are two groups, as stats by-clauses group); a row
+  // whose by-field is NULL is in no group and gets NULL.
+  it('streamstats by: per group, case-sensitive; a NULL by-field gets NULL [inferred]', () => {
+    const rows = [
+      { g: 'h1', x: 1 },
+      { g: 'H1', x: 2 },
+      { g: 'h1' },
+      { x: 3 },
+      { g: 'H1' },
+      { g: 'h1', u: 'a', x: 4 },
+    ];
+    expect(spl('* | streamstats last(x) AS y by g', rows).map((r) => r.y)).toEqual([1, 2, 1, undefined, 2, 4]);
+    expect(spl('* | streamstats last(x) AS y by g, u', rows).map((r) => r.y)).toEqual([undefined, undefined, undefined, undefined, undefined, 4]);
+  });
+  // [inferred] Without window= or time_window=, every earlier row of the group counts: `window`
+  // defaults to 0 (all events); the reference's note that max_stream_window (10,000 events) applies
+  // when neither is set is read as bounding window=. A live Splunk should confirm this.
+  it('streamstats without window= carries a value past 10,000 rows [inferred]', () => {
+    const rows = Array.from({ length: 12_000 }, (_, i) => (i === 0 ? { g: 'h', x: 'first' } : { g: 'h' }));
+    const out = spl('* | streamstats last(x) AS y by g', rows);
+    expect(out[11_999]!.y).toBe('first');
+  });
+  // [doc] Search Reference, dedup: keeps the first result of each combination of the fields'
+  // values, in search order; keepempty defaults to false, so a result missing one of the fields is
+  // dropped. [inferred] Values compare as text, case-sensitively.
+  it('dedup a, b: the first row of each combination; rows missing a field are dropped [doc]', () => {
+    const rows = [
+      { id: 1, a: 'h1', b: 100 },
+      { id: 2, a: 'h1', b: 100 },
+      { id: 3, a: 'h1', b: 101 },
+      { id: 4, a: 'H1', b: 100 },
+      { id: 5, b: 100 },
+      { id: 6, a: 'h2' },
+      { id: 7, a: 'h1', b: '100' },
+    ];
+    expect(ids(spl('* | dedup a, b', rows))).toEqual([1, 3, 4]);
+  });
+  // The window test of a later stage: with no earlier stage event the carried time is NULL, the
+  // subtraction NULL (S-eval), the comparison not TRUE, so if() takes its else branch (S-cond).
+  it('if(t1612_stage==2 AND _time-t1612_p1<=600, _time, null()) is NULL with no earlier stage, and the edge is inclusive', () => {
+    const v2 = (row: Row) => evalX('if(t1612_stage==2 AND _time-t1612_p1<=600, _time, null())', row);
+    expect(v2({ t1612_stage: 2, _time: 1000 })).toBeUndefined();
+    expect(v2({ t1612_stage: 2, _time: 1000, t1612_p1: 400 })).toBe(1000);
+    expect(v2({ t1612_stage: 2, _time: 1001, t1612_p1: 400 })).toBeUndefined();
+    expect(v2({ t1612_stage: 1, _time: 1000, t1612_p1: 400 })).toBeUndefined();
+  });
+});
+
+describe('§1.4 data models: tstats, rename, append', () => {
+  // Data-model rows (src/backends/spl/rows.ts): `datamodel` names the dataset a row belongs to (its
+  // constraints chose it); its fields carry the dataset prefix (semantics.md §1.4 S-tstats).
+  const dm = (id: number, t: number, fields: Record<string, string> = {}, dataset = 'Endpoint.Processes'): Row => ({ id, datamodel: dataset, _time: t, ...fields });
+  const tstats = (args: string, rows: readonly Row[]) => spl(`| tstats ${args}`, rows);
+
+  // S-tstats [doc]: "tstats … [ FROM datamodel=<data_model_name>.<root_dataset_name> ] [ BY
+  // <field-list> [span=<timespan>] ]": one result per combination of the by-fields' values, with
+  // count, the number of events in it. Only the named dataset's rows are read.
+  it('tstats count from datamodel=X by f: one row per value of f with its count; other datasets are not read [doc]', () => {
+    const rows = [dm(1, 100, { 'Processes.user': 'root' }), dm(2, 100, { 'Processes.user': 'bob' }), dm(3, 200, { 'Processes.user': 'root' }), dm(4, 100, { 'Filesystem.user': 'root' }, 'Endpoint.Filesystem')];
+    expect(tstats('count from datamodel=Endpoint.Processes by Processes.user', rows)).toEqual([
+      { 'Processes.user': 'bob', count: 1 },
+      { 'Processes.user': 'root', count: 2 },
+    ]);
+    expect(tstats('count from datamodel=Endpoint.Filesystem by Filesystem.user', rows)).toEqual([{ 'Filesystem.user': 'root', count: 1 }]);
+  });
+  // S-tstats [doc]: span= buckets _time; `_time span=1s` makes _time the start of its second, so
+  // rows equal in every other by-field within one second are one result. [inferred] Results come
+  // sorted by the by-fields (as stats orders them), _time numerically.
+  it('by … _time span=1s: _time is floored to its second; the same second is one group, another second another [doc]', () => {
+    const rows = [dm(1, 100.2, { 'Processes.user': 'root' }), dm(2, 100.9, { 'Processes.user': 'root' }), dm(3, 101.0, { 'Processes.user': 'root' }), dm(4, 99.99, { 'Processes.user': 'root' })];
+    expect(tstats('count from datamodel=Endpoint.Processes by Processes.user _time span=1s', rows)).toEqual([
+      { 'Processes.user': 'root', _time: 99, count: 1 },
+      { 'Processes.user': 'root', _time: 100, count: 2 },
+      { 'Processes.user': 'root', _time: 101, count: 1 },
+    ]);
+    expect(tstats('count from datamodel=Endpoint.Processes by _time span=1m', rows)).toEqual([{ _time: 60, count: 4 }]);
+    expect(errorOf(() => tstats('count from datamodel=Endpoint.Processes by _time', rows))).toBeInstanceOf(UnsupportedConstruct);
+  });
+  // S-tstats [doc]: fillnull_value "sets a user-specified value that the tstats command
+  // substitutes for null values for any field within its group-by field list". [inferred]
+  // (semantics.md §1.4, stats row): without it a row whose by-field is NULL is in no group.
+  it('fillnull_value: a missing by-field is that value, so the row stays; without it the row is dropped [doc / inferred]', () => {
+    const rows = [dm(1, 100, { 'Processes.user': 'root', 'Processes.process': 'docker build .' }), dm(2, 100, { 'Processes.process': 'docker build .' })];
+    expect(tstats('fillnull_value="unknown" count from datamodel=Endpoint.Processes by Processes.process Processes.user', rows)).toEqual([
+      { 'Processes.process': 'docker build .', 'Processes.user': 'root', count: 1 },
+      { 'Processes.process': 'docker build .', 'Processes.user': 'unknown', count: 1 },
+    ]);
+    expect(tstats('count from datamodel=Endpoint.Processes by Processes.process Processes.user', rows)).toEqual([{ 'Processes.process': 'docker build .', 'Processes.user': 'root', count: 1 }]);
+  });
+  // [inferred] By-field values compare as text, case-sensitively, as stats by-clauses group.
+  it('groups are case-sensitive [inferred]', () => {
+    const rows = [dm(1, 100, { 'Processes.dest': 'H1' }), dm(2, 100, { 'Processes.dest': 'h1' })];
+    expect(tstats('count from datamodel=Endpoint.Processes by Processes.dest', rows).map((r) => r.count)).toEqual([1, 1]);
+  });
+  // S-tstats [doc]: summariesonly and allow_old_summaries choose which summaries are read; every
+  // row here is in a complete, current summary of an accelerated model, so they change nothing
+  // [model]. Options the evaluator does not implement say so.
+  it('summariesonly / allow_old_summaries take booleans and change nothing over complete summaries; other options are not implemented', () => {
+    const rows = [dm(1, 100, { 'Processes.dest': 'h1' })];
+    const plain = tstats('count from datamodel=Endpoint.Processes by Processes.dest', rows);
+    expect(tstats('summariesonly=true allow_old_summaries=true count from datamodel=Endpoint.Processes by Processes.dest', rows)).toEqual(plain);
+    expect(tstats('summariesonly=false count from datamodel=Endpoint.Processes by Processes.dest', rows)).toEqual(plain);
+    expect(errorOf(() => tstats('summariesonly=maybe count from datamodel=Endpoint.Processes by Processes.dest', rows))).toBeInstanceOf(SplQueryError);
+    for (const q of ['prestats=true count from datamodel=Endpoint.Processes by Processes.dest', 'count(Processes.dest) from datamodel=Endpoint.Processes by Processes.dest', 'dc(Processes.dest) from datamodel=Endpoint.Processes by Processes.dest', 'count from datamodel=Endpoint.Processes where Processes.dest=h1 by Processes.dest', 'count from datamodel=Endpoint.Processes'])
+      expect(errorOf(() => tstats(q, rows)), q).toBeInstanceOf(UnsupportedConstruct);
+    // tstats generates results: it comes first.
+    expect(errorOf(() => spl('* | tstats count from datamodel=Endpoint.Processes by Processes.dest', rows))).toBeInstanceOf(SplQueryError);
+  });
+  // semantics.md §1.1: field names with non-alphanumerics (`Processes.process`) must be
+  // single-quoted in eval/where; bare, `.` is the concatenation operator between two fields.
+  it("a data-model field in eval must be single-quoted: 'Processes.process' [doc]", () => {
+    const row = dm(1, 100, { 'Processes.process': 'docker build .' });
+    expect(evalX("'Processes.process'", row)).toBe('docker build .');
+    expect(evalX('Processes.process', row)).toBeUndefined(); // the fields Processes and process, both NULL
+  });
+  // Search Reference, rename [doc]: "rename <wc-field> AS <wc-field>…", a distributable streaming
+  // command; several renames run left to right (SPL2 rename examples). [inferred] The old name is
+  // NULL afterwards, and renaming a NULL field leaves the new name NULL (a value there is lost).
+  it('rename a AS b, c AS d: moves each value, left to right; a NULL source empties the target [doc / inferred]', () => {
+    expect(spl('* | rename Processes.user AS user, Processes.dest AS dest', [{ 'Processes.user': 'root', 'Processes.dest': 'h1' }])).toEqual([{ user: 'root', dest: 'h1' }]);
+    expect(spl('* | rename a AS b, b AS c', [{ a: 1 }])).toEqual([{ c: 1 }]);
+    expect(spl('* | rename a AS b', [{ b: 'kept?' }])).toEqual([{}]);
+    expect(spl('* | rename "Processes.user" AS user', [{ 'Processes.user': 'root' }])).toEqual([{ user: 'root' }]);
+    expect(errorOf(() => spl('* | rename Processes.* AS *', [{}]))).toBeInstanceOf(UnsupportedConstruct);
+    expect(errorOf(() => spl('* | rename a b', [{}]))).toBeInstanceOf(SplQueryError);
+  });
+  // Search Reference, append [doc]: "Appends the results of a subsearch to the current results";
+  // the subsearch's first command is a generating command such as search or tstats (Search Manual,
+  // About subsearches); "By default, subsearches return a maximum of 10,000 results".
+  it('append [ | tstats … ]: the subsearch\'s results after the current ones, at most 10,000 [doc]', () => {
+    const rows = [dm(1, 100, { 'Processes.dest': 'h1' }), dm(2, 100, { 'Filesystem.dest': 'h2' }, 'Endpoint.Filesystem')];
+    const q =
+      '| tstats count from datamodel=Endpoint.Processes by Processes.dest | rename Processes.dest AS dest | eval s=1' +
+      ' | append [ | tstats count from datamodel=Endpoint.Filesystem by Filesystem.dest | rename Filesystem.dest AS dest | eval s=2 ]';
+    expect(spl(q, rows)).toEqual([
+      { dest: 'h1', count: 1, s: 1 },
+      { dest: 'h2', count: 1, s: 2 },
+    ]);
+    expect(spl('search id=1 | append [ search id=2 ]', [{ id: 1 }, { id: 2 }]).map((r) => r.id)).toEqual([1, 2]);
+    const many = Array.from({ length: 10_005 }, (_, i) => ({ id: i, kind: 'b' }));
+    expect(spl('search kind=a | append [ search kind=b ]', many)).toHaveLength(10_000);
+    expect(errorOf(() => spl('search kind=a | append maxout=5 [ search kind=b ]', many))).toBeInstanceOf(UnsupportedConstruct);
+    expect(errorOf(() => spl('search kind=a | append search kind=b', many))).toBeInstanceOf(SplQueryError);
   });
 });

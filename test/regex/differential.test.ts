@@ -68,7 +68,7 @@ const edge: Case[] = [
   ['日本.', false],
 ].map(([source, ci]) => ({ label: `edge ${source}`, regex: PortableRegex.trusted(source as string, ci as boolean), ci: ci as boolean }));
 
-const commandLines = loadRules(['rules']).irs.flatMap((ir) => loadTestFile(`rules/${ir.name}.tests.yml`, [ir]).tests?.cases ?? []).flatMap((c) => Object.values(c.event).filter((v): v is string => typeof v === 'string'));
+const commandLines = loadRules(['rules']).irs.flatMap((ir) => loadTestFile(`rules/${ir.name}.tests.yml`, [ir]).tests?.cases ?? []).flatMap((c) => Object.values(c.event).filter((v): v is string => typeof v === 'string' && v !== ''));
 // No empty subject: the compiler never runs a regex on an empty value (an absent field is guarded
 // on every target), and ripgrep does not search empty files.
 const subjects = [

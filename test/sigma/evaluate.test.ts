@@ -8,7 +8,9 @@
  */
 import { buildEventArb } from '../support/build-events.js';
 import { hostileStringCases, kitchenSinkCases } from '../support/golden-events.js';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -21,27 +23,29 @@ import type { CanonicalField } from '../../src/model/types.js';
 import { UnsupportedConstruct, type CompiledQuery } from '../../src/backends/evaluation.js';
 import { SigmaRuleError, sigmaEvaluator } from '../../src/backends/sigma/evaluate.js';
 import { sigmaRow } from '../../src/backends/sigma/rows.js';
-import { taxonomy as taxonomyProfile } from '../../src/backends/sigma/profiles.js';
-import { viewFor } from '../../src/backends/types.js';
+import { taxonomy as taxonomyProfile, type SigmaProfile } from '../../src/backends/sigma/profiles.js';
+import { viewFor, type ProfileView } from '../../src/backends/types.js';
 
 const taxonomy = viewFor(taxonomyProfile, 'process_creation')!;
 import { escapeRegexLiteral } from '../../src/ir/regex.js';
 import { loadRuleText, miniRule, loadOne } from '../support/rules.js';
-
-const FIELDS = new Set(Object.keys(taxonomy.fields) as CanonicalField[]);
 
 interface Pair {
   readonly ir: RuleIR;
   readonly oracle: CompiledRule;
   readonly sigma: CompiledQuery;
   readonly text: string;
+  /** The taxonomy profile's view of the rule's log source: its records and the fields it carries. */
+  readonly view: ProfileView<SigmaProfile>;
 }
 
 function pairFor(ir: RuleIR): Pair {
+  const view = viewFor(taxonomyProfile, ir.logsource.category)!;
   const out = compileRules([ir], { targets: ['sigma'] });
-  const file = out.files.find((f) => f.path === `sigma/${taxonomy.id}/${ir.name}.yml`);
+  const file = out.files.find((f) => f.path === `sigma/${view.id}/${ir.name}.yml`);
   if (!file) throw new Error(`no Sigma file for ${ir.name}: ${JSON.stringify(out.diagnostics)}`);
-  return { ir, oracle: compileRule(ir, { availableFields: FIELDS, placeholders: taxonomy.placeholders }), sigma: sigmaEvaluator.compile(file, [], taxonomy), text: file.content };
+  const fields = new Set(Object.keys(view.fields) as CanonicalField[]);
+  return { ir, oracle: compileRule(ir, { availableFields: fields, placeholders: view.placeholders }), sigma: sigmaEvaluator.compile(file, [], view), text: file.content, view };
 }
 
 interface Seen {
@@ -52,7 +56,7 @@ interface Seen {
 
 /** The Sigma outcome of one event; throws when more than one tier document matched it. */
 function sigmaOutcome(p: Pair, event: CanonicalEvent): Seen & { readonly documents: number } {
-  const results = p.sigma.run([sigmaEvaluator.toRow(event, taxonomy)]);
+  const results = p.sigma.run([sigmaEvaluator.toRow(event, p.view)]);
   const first = results[0];
   return { matched: results.length > 0, tier: first?.tier ?? null, action: first?.action ?? null, documents: results.length };
 }
@@ -72,9 +76,9 @@ function expectAgree(p: Pair, event: CanonicalEvent): Seen {
   const s = sigmaOutcome(p, event);
   const sigma = { matched: s.matched, tier: s.tier, action: s.action };
   expect({ documents: s.documents, ...sigma }, `event ${JSON.stringify(event)}`).toEqual({ documents: ir.matched ? 1 : 0, ...ir });
-  const row = sigmaEvaluator.toRow(event, taxonomy);
+  const row = sigmaEvaluator.toRow(event, p.view);
   const withEmpties = { ...row };
-  for (const f of Object.values(taxonomy.fields)) if (!(f in withEmpties)) withEmpties[f] = '';
+  for (const f of Object.values(p.view.fields)) if (!(f in withEmpties)) withEmpties[f] = '';
   const tiers = (r: Record<string, unknown>) => p.sigma.run([r]).map((x) => x.tier);
   expect(tiers(withEmpties), `absent fields written as '' for event ${JSON.stringify(event)}`).toEqual(tiers(row));
   return ir;
@@ -93,23 +97,36 @@ describe('sigmaRow: the taxonomy record of a canonical event', () => {
     const p = { ...taxonomy, id: 'renamed', fields: { Image: 'process.executable', CommandLine: 'process.command_line' }, placeholders: ['-'] };
     expect(sigmaRow({ Image: '/bin/x', CommandLine: '-', User: 'root' }, p)).toEqual({ 'process.executable': '/bin/x' });
   });
+  it('network_connection: keeps DestinationPort as the event\'s string (a Sigma number matches its decimal text) and maps Host to Computer', () => {
+    const network = viewFor(taxonomyProfile, 'network_connection')!;
+    const row = sigmaRow({ Image: '/usr/bin/dockerd', DestinationIp: '2606:4700::1111', DestinationHostname: '', DestinationPort: '02375', Host: 'dev-07', CommandLine: 'x' }, network);
+    expect(row).toEqual({ Image: '/usr/bin/dockerd', DestinationIp: '2606:4700::1111', DestinationPort: '02375', Computer: 'dev-07' });
+    expect(typeof row.DestinationPort).toBe('string');
+  });
 });
 
-describe('rules/docker-build-risk.tests.yml through the emitted Sigma', () => {
-  const loaded = loadRules(['rules']);
-  const ir = loaded.irs.find((r) => r.name === 'docker-build-risk')!;
-  const pair = pairFor(ir);
-  const { tests, diagnostics } = loadTestFile('rules/docker-build-risk.tests.yml', loaded.irs);
-  it('loads', () => {
-    expect(diagnostics).toEqual([]);
-    expect(tests!.cases.length).toBeGreaterThan(20);
+const bundled = loadRules(['rules']);
+
+for (const name of ['docker-build-risk', 'build-egress-untrusted']) {
+  describe(`rules/${name}.tests.yml through the emitted Sigma`, () => {
+    const pair = pairFor(bundled.irs.find((r) => r.name === name)!);
+    const { tests, diagnostics } = loadTestFile(`rules/${name}.tests.yml`, bundled.irs);
+    it('loads', () => {
+      expect(diagnostics).toEqual([]);
+      expect(tests!.cases.length).toBeGreaterThan(15);
+    });
+    it.each(tests!.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+      const expected = c.expectByProfile?.[taxonomy.id] ?? c.expect;
+      const s = sigmaOutcome(pair, c.event);
+      expect(s).toEqual({ matched: expected.matched, tier: expected.tier ?? null, action: expected.action ?? null, documents: expected.matched ? 1 : 0 });
+      expect(irOutcome(pair, c.event)).toEqual({ matched: expected.matched, tier: expected.tier ?? null, action: expected.action ?? null });
+    });
   });
-  it.each(tests!.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const expected = c.expectByProfile?.[taxonomy.id] ?? c.expect;
-    const s = sigmaOutcome(pair, c.event);
-    expect(s).toEqual({ matched: expected.matched, tier: expected.tier ?? null, action: expected.action ?? null, documents: expected.matched ? 1 : 0 });
-    expect(irOutcome(pair, c.event)).toEqual({ matched: expected.matched, tier: expected.tier ?? null, action: expected.action ?? null });
-  });
+}
+
+describe('docker-build-risk: many rows and signal read-back', () => {
+  const pair = pairFor(bundled.irs.find((r) => r.name === 'docker-build-risk')!);
+  const { tests } = loadTestFile('rules/docker-build-risk.tests.yml', bundled.irs);
   it('runs many rows in order, one result per matched row', () => {
     const events = tests!.cases.map((c) => c.event);
     const rows = events.map((e) => sigmaRow(e, taxonomy));
@@ -129,6 +146,217 @@ describe('rules/docker-build-risk.tests.yml through the emitted Sigma', () => {
     expect(pair.sigma.signalExpression('no_such_signal')).toBeUndefined();
     expect(pair.sigma.signalExpression('temp')).toBeUndefined();
   });
+  it('signalExpression reads a signal\'s own selections only: not the filters, not a signal whose id extends it', () => {
+    const q = sigmaEvaluator.compile(
+      {
+        path: 'x.yml',
+        content: [
+          'title: t',
+          'logsource: { product: linux, category: process_creation }',
+          'detection:',
+          '  sig_a_1: { User: x }',
+          '  sig_a_1_1: { User: v }',
+          '  filter_a_1: { User: w }',
+          '  condition: (sig_a_1 or sig_a_1_1) and not filter_a_1',
+          '',
+        ].join('\n'),
+      },
+      [],
+      taxonomy,
+    );
+    expect(q.signalExpression('a')).toBe('sig_a_1:\n  User: x');
+    expect(q.signalExpression('a_1')).toBe('sig_a_1_1:\n  User: v');
+    expect(q.signalExpression('filter_a')).toBeUndefined();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Allowlist suppressions: `filter_<list>` selections every tier document excludes.
+
+describe('docker-build-risk suppressions as Sigma filters', () => {
+  const pair = pairFor(bundled.irs.find((r) => r.name === 'docker-build-risk')!);
+  const docs = yaml.loadAll(pair.text) as { detection: Record<string, unknown>; t1612: { tier: string } }[];
+  it('every tier document excludes both filters, right after the match', () => {
+    expect(docs.length).toBe(pair.ir.tiers.length);
+    for (const d of docs) {
+      expect(d.detection.condition as string, d.t1612.tier).toMatch(/\) and not filter_approved_build_hosts_1 and not filter_ci_service_accounts_1 and /);
+      expect(d.detection.filter_approved_build_hosts_1).toEqual({ Computer: ['ci-runner-01', 'ci-runner-02', 'image-factory'] });
+      expect(d.detection.filter_ci_service_accounts_1).toEqual({ User: ['gitlab-runner', 'jenkins'] });
+    }
+  });
+  // A build from a temp directory launched by bash: the high tier unless suppressed.
+  const high: CanonicalEvent = { Image: '/usr/bin/docker', CommandLine: 'docker build -f /tmp/b/Dockerfile /tmp/b', ParentImage: '/bin/bash', User: 'alice', Host: 'dev-07' };
+  it.each<[string, CanonicalEvent, string | null]>([
+    ['not listed: a result', high, 'high'],
+    ['an approved build host: suppressed', { ...high, Host: 'ci-runner-01' }, null],
+    ['an approved build host in upper case: suppressed', { ...high, Host: 'IMAGE-FACTORY' }, null],
+    ['a CI service account: suppressed', { ...high, User: 'Jenkins' }, null],
+    ['a host under an approved name is not it (an exact list): a result', { ...high, Host: 'ci-runner-01.corp.example' }, 'high'],
+    ['no host recorded: not suppressed', { ...high, Host: null }, 'high'],
+    ['an empty user: not suppressed', { ...high, User: '' }, 'high'],
+    ['suppression never adds a result: a listed host without a build', { ...high, CommandLine: 'docker run alpine', Host: 'ci-runner-01' }, null],
+  ])('%s', (_name, event, tier) => expect(expectAgree(pair, event).tier).toBe(tier));
+});
+
+// ---------------------------------------------------------------------------------------------
+// build-egress-untrusted: cidr, numbers and a domain list on network_connection records.
+
+describe('build-egress-untrusted: the emitted Sigma', () => {
+  const pair = pairFor(bundled.irs.find((r) => r.name === 'build-egress-untrusted')!);
+  const docs = yaml.loadAll(pair.text) as { detection: Record<string, unknown> }[];
+  it('writes publicAddress as two |cidr selections, the port as integers, the registries as a value list and an |endswith list', () => {
+    const detection = docs[0]!.detection;
+    expect(detection.match_3).toEqual({ 'DestinationIp|cidr': ['0.0.0.0/0', '::/0'] });
+    expect((detection.match_4 as Record<string, string[]>)['DestinationIp|cidr']).toContain('fc00::/7');
+    expect(detection.sig_docker_api_port_1).toEqual({ DestinationPort: [2375, 2376] });
+    expect((detection.match_5 as Record<string, string[]>).DestinationHostname).toContain('docker.io');
+    expect((detection.match_6 as Record<string, string[]>)['DestinationHostname|endswith']).toContain('.docker.io');
+    expect(detection.condition).toMatch(/^\(match_1 or match_2\) and match_3 and not match_4 and not \(match_5 or match_6\) and /);
+  });
+  const engine: CanonicalEvent = { Image: '/usr/bin/dockerd', DestinationIp: '45.33.32.156', DestinationHostname: 'pull.evil.example', DestinationPort: '443' };
+  const child: CanonicalEvent = { Image: '/usr/bin/curl', ParentImage: '/usr/bin/runc', DestinationIp: '45.33.32.156', DestinationHostname: 'payload.evil.example', DestinationPort: '443' };
+  it.each<[string, CanonicalEvent, string | null]>([
+    ['public IPv4, unknown host: low', engine, 'low'],
+    ['public IPv6: low', { ...engine, DestinationIp: '2606:4700:4700::1111' }, 'low'],
+    ['public IPv6 in upper case, full form: low', { ...engine, DestinationIp: '2606:4700:4700:0000:0000:0000:0000:1111'.toUpperCase() }, 'low'],
+    ['public IPv6 written with an IPv4 tail (not mapped): low', { ...engine, DestinationIp: '2001:470::45.33.32.156' }, 'low'],
+    ['IPv6 unique-local fd00::/8: not public', { ...engine, DestinationIp: 'fd00::1' }, null],
+    ['IPv6 unique-local fc00::/8 too: not public', { ...engine, DestinationIp: 'fc00:1::1' }, null],
+    ['IPv4-mapped public address: excluded', { ...engine, DestinationIp: '::ffff:45.33.32.156' }, null],
+    ['IPv4-mapped in hex: excluded', { ...engine, DestinationIp: '::ffff:2d21:209c' }, null],
+    ['IPv6 loopback: not public', { ...engine, DestinationIp: '::1' }, null],
+    ['IPv6 documentation 2001:db8::/32: not public', { ...engine, DestinationIp: '2001:db8::1' }, null],
+    ['CGNAT edge 100.127.255.255: not public', { ...engine, DestinationIp: '100.127.255.255' }, null],
+    ['just past CGNAT, 100.128.0.1: public', { ...engine, DestinationIp: '100.128.0.1' }, 'low'],
+    ['not an address (leading zero): not public', { ...engine, DestinationIp: '045.33.32.156' }, null],
+    ['not an address (zone id): not public', { ...engine, DestinationIp: 'fe80::1%eth0' }, null],
+    ['no address: not public', { ...engine, DestinationIp: null }, null],
+    ['port 2375: high', { ...engine, DestinationPort: '2375' }, 'high'],
+    ['port 2376: high', { ...engine, DestinationPort: '2376' }, 'high'],
+    ['port 23750 is not 2375: low', { ...engine, DestinationPort: '23750' }, 'low'],
+    ['no port: low', { ...engine, DestinationPort: null }, 'low'],
+    ['no host name: medium', { ...engine, DestinationHostname: null }, 'medium'],
+    ['an empty host name is none: medium', { ...engine, DestinationHostname: '' }, 'medium'],
+    ['an approved registry subdomain: not a result', { ...engine, DestinationHostname: 'Registry-1.Docker.IO' }, null],
+    ['an approved registry itself: not a result', { ...engine, DestinationHostname: 'quay.io' }, null],
+    ['a look-alike of an approved registry: low', { ...engine, DestinationHostname: 'quay.io.evil.example' }, 'low'],
+    ['a runtime child: high', child, 'high'],
+    ['a runtime child to a private address: not a result', { ...child, DestinationIp: '192.168.1.10' }, null],
+  ])('%s', (_name, event, tier) => expect(expectAgree(pair, event).tier).toBe(tier));
+});
+
+/** Destinations at the edges of the non-public networks, forms of IPv6, and values that are not addresses. */
+const destinationArb: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(
+    '45.33.32.156', '10.0.0.1', '100.64.0.0', '100.127.255.255', '100.128.0.0', '127.0.0.1', '169.254.169.254', '172.31.255.255', '172.32.0.0',
+    '192.0.2.1', '198.19.255.255', '198.20.0.0', '224.0.0.1', '255.255.255.255', '0.0.0.0', '1.0.0.0',
+    '::', '::1', '::2', '::ffff:45.33.32.156', '::ffff:2d21:209c', '::fffe:45.33.32.156', '64:ff9b::45.33.32.156', '64:ff9b:1::1', '100::1', '100:0:0:1::1',
+    '2001:db8::1', '2001:db9::1', '3fff::1', '3fff:1000::1', 'fc00::1', 'fbff::1', 'fe80::1', 'febf::1', 'fec0::1', 'ff02::1', '2606:4700:4700::1111',
+    '-', '', 'localhost', '045.33.32.156', '45.33.32.156 ', 'fe80::1%eth0', '1::2::3', '45.33.32', '2606:4700:4700::1111/128',
+  ),
+  fc.ipV4(),
+  fc.ipV4().map((a) => `::ffff:${a}`),
+  fc.ipV4Extended(),
+  fc.ipV6(),
+);
+
+const networkEventArb: fc.Arbitrary<CanonicalEvent> = fc.record(
+  {
+    Image: fc.constantFrom('/usr/bin/dockerd', '/usr/bin/containerd', '/usr/local/bin/buildkitd', '/usr/bin/DOCKERD', '/usr/bin/curl', '/usr/bin/wget', '-'),
+    ParentImage: fc.constantFrom('/usr/bin/runc', '/usr/bin/containerd-shim-runc-v2', '/usr/bin/conmon', '/bin/bash', '/usr/lib/systemd/systemd', ''),
+    DestinationIp: destinationArb,
+    DestinationHostname: fc.constantFrom('registry-1.docker.io', 'docker.io', 'evildocker.io', 'GHCR.IO', 'pkg-containers.githubusercontent.com', 'payload.evil.example', 'quay.io.evil', '', '-'),
+    // Ports as telemetry writes them: decimal without leading zeros (see the report on "02375").
+    DestinationPort: fc.constantFrom('443', '2375', '2376', '80', '23750', '237', '', '-'),
+    Host: fc.constantFrom('dev-07', 'ci-runner-01'),
+    User: fc.constantFrom('root', 'gitlab-runner'),
+  },
+  { requiredKeys: ['Image', 'DestinationIp'] },
+);
+
+describe('property: the emitted Sigma of build-egress-untrusted agrees with the IR on network events', () => {
+  const pair = pairFor(bundled.irs.find((r) => r.name === 'build-egress-untrusted')!);
+  it('3,000 generated events', () => {
+    const tiers = new Map<string, number>();
+    fc.assert(
+      fc.property(networkEventArb, (event) => {
+        const k = expectAgree(pair, event).tier ?? 'unmatched';
+        tiers.set(k, (tiers.get(k) ?? 0) + 1);
+      }),
+      { seed: 0x1612, numRuns: 3000 },
+    );
+    expect([...tiers.keys()].sort()).toEqual([...pair.ir.tiers.map((t) => t.name), 'unmatched'].sort());
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// `listed` in a signal, and a domain list as a suppression, in a rule of its own.
+
+describe('listed inside a signal and a domain-list suppression', () => {
+  const dir = mkdtempSync(join(tmpdir(), 't1612-sigma-lists-'));
+  const list = (name: string, match: string, values: readonly string[]) =>
+    writeFileSync(
+      join(dir, `${name.replace(/_/g, '-')}.allowlist.yml`),
+      yaml.dump({ allowlist: name, description: 'A list for tests.', match, entries: values.map((value) => ({ value, reason: 'test', owner: 'tests' })) }),
+    );
+  list('lab_domains', 'domain', ['lab.example', 'build.corp.example']);
+  list('build_admins', 'exact', ['jenkins', 'svc?build']);
+  writeFileSync(
+    join(dir, 'listed-rule.yml'),
+    miniRule(
+      yaml.dump({
+        match: { field: 'Image', endswith: '/docker' },
+        allowlists: [{ list: 'lab_domains', field: 'Host' }],
+        signals: [
+          { id: 'admin_user', weight: 2, description: 'd', when: { listed: { field: 'User', list: 'build_admins' } } },
+          { id: 'shell_parent', weight: 2, description: 'd', when: { field: 'ParentImage', endswith: '/bash' } },
+        ],
+        threshold: 2,
+        tiers: [
+          { name: 'both', title: 'both', when: { all: [{ signal: 'admin_user' }, { signal: 'shell_parent' }] }, level: 'high', action: 'alert' },
+          { name: 'one', title: 'one', default: true, level: 'low', action: 'risk' },
+        ],
+      }),
+      'listed-rule',
+    ),
+  );
+  const loaded = loadRules([dir]);
+  it('loads', () => expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]));
+  const pair = pairFor(loaded.irs[0]!);
+  const docs = yaml.loadAll(pair.text) as { detection: Record<string, unknown> }[];
+  it('the signal\'s list is a selection under the signal\'s prefix, read back with the signal', () => {
+    expect(docs[0]!.detection.sig_admin_user_1).toEqual({ User: ['jenkins', 'svc\\?build'] });
+    expect(pair.sigma.signalExpression('admin_user')).toBe("sig_admin_user_1:\n  User:\n    - jenkins\n    - svc\\?build");
+  });
+  it('the domain list is two filter selections (the names, their subdomains) that every document excludes together', () => {
+    for (const d of docs) {
+      expect(d.detection.filter_lab_domains_1).toEqual({ Computer: ['lab.example', 'build.corp.example'] });
+      expect(d.detection.filter_lab_domains_2).toEqual({ 'Computer|endswith': ['.lab.example', '.build.corp.example'] });
+      expect(d.detection.condition).toMatch(/^match_1 and not \(filter_lab_domains_1 or filter_lab_domains_2\) and /);
+    }
+  });
+  it('a selection name means one content in every document of the file', () => {
+    const seen = new Map<string, string>();
+    for (const d of docs)
+      for (const [name, value] of Object.entries(d.detection)) {
+        if (name === 'condition') continue;
+        const text = JSON.stringify(value);
+        expect(seen.get(name) ?? text, name).toBe(text);
+        seen.set(name, text);
+      }
+  });
+  const base: CanonicalEvent = { Image: '/usr/bin/docker', ParentImage: '/bin/bash', User: 'JENKINS', Host: 'dev-07' };
+  it.each<[string, CanonicalEvent, string | null]>([
+    ['a listed user (any case) from a shell: both', base, 'both'],
+    ['a user whose name has a literal ? in the list: both', { ...base, User: 'svc?build' }, 'both'],
+    ['`?` is not a wildcard: svcXbuild is not listed', { ...base, User: 'svcXbuild' }, 'one'],
+    ['an unlisted user: one', { ...base, User: 'bob' }, 'one'],
+    ['a host that is a listed domain: suppressed', { ...base, Host: 'LAB.example' }, null],
+    ['a host under a listed domain: suppressed', { ...base, Host: 'runner-3.build.corp.example' }, null],
+    ['a host under corp.example but not build.corp.example: a result', { ...base, Host: 'dev.corp.example' }, 'both'],
+    ['a look-alike host: a result', { ...base, Host: 'evil-lab.example' }, 'both'],
+    ['no host: a result', { ...base, Host: null }, 'both'],
+  ])('%s', (_name, event, tier) => expect(expectAgree(pair, event).tier).toBe(tier));
 });
 
 // ---------------------------------------------------------------------------------------------

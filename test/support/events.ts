@@ -83,7 +83,38 @@ export const fileEvents: fc.Arbitrary<CanonicalEvent> = fc
     return e as CanonicalEvent;
   });
 
+/**
+ * network_connection: engines, runtime children and others connecting to addresses of every kind
+ * (public and special-purpose IPv4 and IPv6, IPv4-mapped, not an address), host names approved,
+ * look-alike, upper-case, hostile or absent, and ports as digits or not.
+ */
+export const networkEvents: fc.Arbitrary<CanonicalEvent> = fc
+  .record({
+    Image: maybe(fc.constantFrom('/usr/bin/dockerd', '/usr/bin/containerd', '/usr/bin/buildkitd', '/usr/bin/podman', '/usr/bin/curl', '/usr/bin/wget', '/usr/bin/DOCKERD', '/usr/bin/dockerd-rootless', '/usr/bin/python3.11')),
+    ParentImage: maybe(fc.constantFrom('/usr/bin/runc', '/usr/bin/containerd-shim-runc-v2', '/usr/bin/containerd-shim', '/usr/bin/bash', '/usr/sbin/sshd', 'runc', '/usr/bin/runcx')),
+    DestinationIp: maybe(
+      fc.constantFrom(
+        '45.33.32.156', '8.8.8.8', '10.1.2.3', '172.16.0.1', '172.32.0.1', '192.168.1.1', '100.64.0.1', '100.127.255.255', '100.128.0.1', '127.0.0.1', '169.254.169.254',
+        '0.0.0.0', '255.255.255.255', '224.0.0.1', '198.51.100.7', '192.0.2.1', '203.0.113.9', '198.18.0.1', '2606:4700:4700::1111', '2a05:d014::10', 'fd12:3456::1',
+        'fc00::1', 'fe80::1', '::1', '::', '::ffff:8.8.8.8', '2001:db8::1', 'ff02::1', '64:ff9b::808:808', 'not-an-ip', '1.2.3', '1.2.3.4.5',
+      ),
+    ),
+    DestinationHostname: maybe(
+      fc.oneof(
+        fc.constantFrom('registry-1.docker.io', 'docker.io', 'production.cloudflare.docker.com', 'ghcr.io', 'GHCR.IO', 'pkg-containers.githubusercontent.com', 'evildocker.io', 'docker.io.evil.example', 'registry.evil.example', 'quay.io', 'x.quay.io', 'quay.iox'),
+        hostileString,
+      ),
+    ),
+    DestinationPort: maybe(fc.constantFrom('443', '80', '2375', '2376', '5000', '8080', 'x', '65535')),
+    User: maybe(users),
+  })
+  .map((rest) => {
+    const e: Record<string, string> = { _time: '2026-11-20T10:00:00Z', Host: 'h1' };
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) e[k] = v;
+    return e as CanonicalEvent;
+  });
+
 /** Events of a rule's log source. */
 export function eventsFor(category: string): fc.Arbitrary<CanonicalEvent> {
-  return category === 'file_event' ? fileEvents : events;
+  return category === 'file_event' ? fileEvents : category === 'network_connection' ? networkEvents : events;
 }

@@ -9,6 +9,7 @@
  * API used (all found in Kusto.Language.Bridge.d.ts and checked by test/kql/kusto-analysis.test.ts):
  * - `Kusto.Language.Symbols.ScalarTypes.GetSymbol('string' | 'long' | …)` for a column type;
  * - `new ColumnSymbol(name, type)`, `new TableSymbol.$ctor4(name, ColumnSymbol[])`,
+ *   `new FunctionSymbol.$ctor5(name, TableSymbol, Parameter[])` (src/backends/kql/kusto.ts),
  *   `new DatabaseSymbol.ctor(name, Symbol[])` (plain JS arrays are accepted for the `T[]` overloads);
  * - `GlobalState.Default.WithDatabase(db)` and `KustoCode.ParseAndAnalyze(text, globals)`;
  * - `code.GetDiagnostics()` → `IReadOnlyList$1<Diagnostic>` (`Count`, `getItem(i)`), each with
@@ -20,8 +21,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { kustoGlobals as kustoGlobalsFor, listItems, loadKusto } from '../../src/backends/kql/kusto.js';
+import { SCHEMA_FUNCTIONS } from '../../src/backends/kql/tables.js';
 
-export type SchemaSet = 'defender' | 'sentinel';
+export type SchemaSet = 'defender' | 'sentinel' | 'asim';
+
+/** The schema sets whose tables defender-tables.json lists; `asim` reads no table, only functions (src/backends/kql/asim-tables.ts). */
+export type TableSchemaSet = Exclude<SchemaSet, 'asim'>;
 
 export interface KqlDiagnostic {
   readonly severity: string;
@@ -41,23 +46,28 @@ export { loadKusto };
 /** /work/shared/reference/defender-tables.json: `../shared/reference/` next to the repository root. */
 export const DEFENDER_TABLES_PATH = fileURLToPath(new URL('../../../shared/reference/defender-tables.json', import.meta.url));
 
-let tableFile: Record<SchemaSet, TableColumns> | undefined;
+let tableFile: Record<TableSchemaSet, TableColumns> | undefined;
 
 /** The tables and column types of one schema set, as written in defender-tables.json. */
-export function schemaTables(schemaSet: SchemaSet): TableColumns {
+export function schemaTables(schemaSet: TableSchemaSet): TableColumns {
   if (!tableFile) {
     if (!existsSync(DEFENDER_TABLES_PATH)) throw new Error(`schema reference not found: ${DEFENDER_TABLES_PATH}`);
-    tableFile = JSON.parse(readFileSync(DEFENDER_TABLES_PATH, 'utf8')) as Record<SchemaSet, TableColumns>;
+    tableFile = JSON.parse(readFileSync(DEFENDER_TABLES_PATH, 'utf8')) as Record<TableSchemaSet, TableColumns>;
   }
   const tables = tableFile[schemaSet];
   if (!tables || typeof tables !== 'object') throw new Error(`no schema set '${schemaSet}' in ${DEFENDER_TABLES_PATH}`);
   return tables;
 }
 
-/** Kusto globals whose default database holds the schema set's tables (the production loader). */
+/**
+ * Kusto globals whose default database holds the schema set's tables and its functions (Sentinel's
+ * `_GetWatchlist`, the ASIM parsers; src/backends/kql/tables.ts SCHEMA_FUNCTIONS), with the
+ * production loader. The `asim` set has no table: an ASIM query reads the parser functions only.
+ */
 export function kustoGlobals(schemaSet: SchemaSet): Kusto.Language.GlobalState {
-  const tables = Object.entries(schemaTables(schemaSet)).map(([name, columns]) => ({ name, columns: Object.entries(columns) as [string, string][] }));
-  return kustoGlobalsFor(`reference:${schemaSet}`, schemaSet, tables);
+  const tables =
+    schemaSet === 'asim' ? [] : Object.entries(schemaTables(schemaSet)).map(([name, columns]) => ({ name, columns: Object.entries(columns) as [string, string][] }));
+  return kustoGlobalsFor(`reference:${schemaSet}`, schemaSet, tables, SCHEMA_FUNCTIONS[schemaSet]);
 }
 
 const toArray = listItems;

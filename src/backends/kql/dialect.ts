@@ -12,6 +12,16 @@ export function allowlistName(list: string): string {
   return `t1612_allowlist_${list}`;
 }
 
+/** The model's IPv4 address text (src/ir/ip.ts): four decimal octets 0–255 without leading zeros. */
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+export const IPV4_TEXT = String.raw`^(?:${OCTET}\.){3}${OCTET}\z`;
+/**
+ * Text an IPv6 address can be: hex digits, dots (an IPv4 tail) and at least one colon. Leaves out
+ * IPv4 text, prefixes, zone ids, brackets and blanks; what passes is RFC 4291 text or text no parser
+ * reads as an address (`1::2::3`). The first run excludes the colon, so the pattern cannot backtrack.
+ */
+export const IPV6_TEXT = String.raw`^[0-9A-Fa-f.]*:[0-9A-Fa-f.:]*\z`;
+
 const OPS = {
   equals: { ci: '=~', cs: '==' },
   contains: { ci: 'contains', cs: 'contains_cs' },
@@ -34,15 +44,18 @@ export const kqlDialect: TextDialect = {
   },
   regex: (field, pattern, ci) => `${field} matches regex ${kqlVerbatim(pattern.render('rust', ci))}`,
   cidr(field, networks) {
-    // The ipv*_is_in_any_range functions return null for a value that is not an address of their
-    // version (null is not false under not()), and the IPv6 ones also read IPv4 text: coalesce, and
-    // send only text with a colon to the IPv6 test (semantics.md §2).
+    // ipv4_is_in_any_range / ipv6_is_in_any_range return null for text they cannot parse (null is
+    // not false under not()), and their parse is not documented to be the model's (IPv4 text in the
+    // IPv6 functions, prefix notation in the address, perhaps leading zeros or zone ids). So each test
+    // runs only on text of the model's shape — the exact dotted quad for IPv4, IPv6 characters with a
+    // colon for IPv6 — and a null still left counts as false.
     const v4 = networks.filter((n) => n.version === 4).map((n) => kqlString(n.text));
     const v6 = networks.filter((n) => n.version === 6).map((n) => kqlString(n.text));
     const parts: string[] = [];
-    if (v4.length) parts.push(`coalesce(ipv4_is_in_any_range(${field}, dynamic([${v4.join(', ')}])), false)`);
-    if (v6.length) parts.push(`(${field} contains ":" and coalesce(ipv6_is_in_any_range(${field}, dynamic([${v6.join(', ')}])), false))`);
-    return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
+    if (v4.length) parts.push(`${field} matches regex ${kqlVerbatim(IPV4_TEXT)} and coalesce(ipv4_is_in_any_range(${field}, dynamic([${v4.join(', ')}])), false)`);
+    if (v6.length) parts.push(`${field} matches regex ${kqlVerbatim(IPV6_TEXT)} and coalesce(ipv6_is_in_any_range(${field}, dynamic([${v6.join(', ')}])), false)`);
+    // Not an atom: the shared compiler groups the whole when it is an operand.
+    return parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(' or ');
   },
   numeq: (field, values) => (values.length === 1 ? `${field} == ${values[0]}` : `${field} in (${values.join(', ')})`),
   // Lists are declared once at the top of the query (`let`), or read from a Sentinel watchlist.

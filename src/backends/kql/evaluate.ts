@@ -1,18 +1,36 @@
 /**
- * The KQL evaluator: executes an emitted KQL query (its **text**) over `DeviceProcessEvents` rows
- * (rows.ts), standing in for Microsoft Sentinel / Defender advanced hunting. It follows
+ * The KQL evaluator: executes an emitted KQL query (its **text**) over rows of the profile's table
+ * for each log source (a Device table, or an ASIM parser's output; rows.ts), standing in for
+ * Microsoft Sentinel / Defender advanced hunting. It follows
  * ../shared/reference/semantics.md §2 and never reads the IR.
  *
  * The query is parsed and semantically analysed by Microsoft's Kusto.Language (kusto.ts) against the
- * table's schema (tables.ts `DEVICE_TABLE_COLUMNS`); any Error diagnostic fails compilation with
+ * tables' schemas and the schema set's functions (tables.ts `DEVICE_TABLE_COLUMNS`,
+ * `SCHEMA_FUNCTIONS`: Sentinel's `_GetWatchlist`, the ASIM parsers); any Error diagnostic fails compilation with
  * Kusto's message. The analysed syntax tree is then walked **once** into closures (each operator a
  * step over a row, each expression a function of the row); `run` never looks at the tree again.
  * Whatever the walk meets that is not implemented below (a tabular operator, function, operator,
  * literal form or regex construct) raises `UnsupportedConstruct` naming it: the evaluator never guesses.
  *
  * Implemented:
- * - statements: `let Name = <scalar expression>;` (tabular and function lets are refused), then one
- *   tabular expression `Table | op | op …` whose source is the profile's table;
+ * - statements: `let Name = <scalar expression>;`, `let Name = _GetWatchlist('alias') | project Col;`
+ *   (function lets and other tabular lets are refused), then one tabular expression
+ *   `Table | op | op …` whose source is the profile's table for the rows' log source — a table, or a
+ *   tabular function the profile names (an ASIM parser), called without arguments (`_Im_ProcessCreate()`,
+ *   or named bare, which Kusto reads as the same call);
+ * - tabular queries (`compileKqlTabular`, a correlation query: `compileCorrelation`): tabular lets
+ *   (`let T = <tabular expression>;`, computed once per run), sources that are tables (or source
+ *   functions, as above) of the profile (the rows of each category go to the profile's table for it)
+ *   or let names, `union (A), (B), …`
+ *   (kind=outer), `join kind=inner (Right) on Col, …` (every matching pair; the right key kept as
+ *   `Col1`), `summarize` with `Name = max(Col)` and `arg_max(Col, Col2, …)` by columns, `distinct
+ *   Col, …`, and the streaming operators below between them. Rows are materialised per operator;
+ *   each operator's columns are checked against Kusto.Language's result type for it;
+ * - watchlists (K-wl): `_GetWatchlist('alias')` reads `watchlists/<alias>.csv` among the query's
+ *   shared files (the folder compile writes it to; RFC 4180, SearchKey column required; a missing
+ *   file is an error, never an empty list) as a table `_DTItemId` "", `LastUpdatedTimeUTC` null,
+ *   `SearchKey`, `WatchlistItem` (the CSV row as a bag); such a table, or a let of it, with one
+ *   column, is an operand of `in`/`in~` (K-str: "a tabular expression");
  * - operators: `where`, `extend`, `project` (columns and `name = expr`), `order by` / `sort by`
  *   (numeric, datetime and timespan keys; string keys are refused: Kusto's string collation is not
  *   documented in §2);
@@ -20,8 +38,11 @@
  *   short forms, typed nulls), `dynamic([...])` of literals, column and `let` references, `( )`,
  *   `and` `or` `not()`, `==` `!=` `<` `<=` `>` `>=`, `+` `-` `*` `/` `%`, unary `-`/`+`, `=~` `!~`,
  *   `contains` `startswith` `endswith` `has` (each with `_cs` and `!` forms), `has_any`, `has_all`,
- *   `in` `!in` `in~` `!in~`, `matches regex`, and the functions `toint`, `iff`/`iif`, `case`,
- *   `isempty`, `isnotempty`, `isnull`, `isnotnull`, `ipv4_is_private`, `ago`, `now`.
+ *   `between (lo .. hi)` (numbers, datetimes, timespans; a timespan `hi` after a datetime `lo`),
+ *   `in` `!in` `in~` `!in~` (with scalars, dynamic arrays, let names and one-column tables),
+ *   `matches regex` (a constant or let-bound pattern), and the functions `toint`, `iff`/`iif`,
+ *   `case`, `coalesce`, `isempty`, `isnotempty`, `isnull`, `isnotnull`, `ipv4_is_private`,
+ *   `ipv4_is_in_any_range`, `ipv6_is_in_any_range` (constant ranges), `ago`, `now`.
  *
  * The model (semantics.md §2.1–§2.7; the choices the rows leave open are marked):
  * - Values: string → JS string (never null: a missing string cell reads `""`), int/long/real → number
@@ -51,18 +72,40 @@
  * - `ipv4_is_private` (K-fn): dotted-quad IPv4 with an optional `/prefix`; anything else (IPv6, "")
  *   is null; a prefix is private when the whole network lies in 10/8, 172.16/12 or 192.168/16
  *   [inferred: the doc shows only `10.1.2.3/24`].
+ * - `ipv4_is_in_any_range` / `ipv6_is_in_any_range` (K-fn): addresses and ranges are parsed as
+ *   src/ir/ip.ts does, with an optional `/prefix`; a range without one is one address and its host
+ *   bits are ignored (doc examples); null when the address or any range does not parse (doc). Marked
+ *   [inferred]: the IPv6 function reads IPv4 text as `::ffff:a.b.c.d`, an address written with a
+ *   prefix is in a range when its whole network is, and anything src/ir/ip.ts rejects (leading zeros,
+ *   blanks, zone ids) is null — Kusto may read more, so the emitted queries test only text of the
+ *   model's shape (dialect.ts).
+ * - `coalesce` (K-null): the first value not null, for strings not empty; all empty strings give ""
+ *   [inferred: a string is never null].
+ * - Tabular operators (K-fn join, join-inner, union, arg-max [doc]; the rest marked): join kind=inner
+ *   pairs every left row with every right row of equal keys (strings case-sensitively, as `==`
+ *   [inferred]); `between` is `>= and <=` with their null rules; `max` skips nulls [inferred];
+ *   `arg_max` skips rows whose value is null and keeps the first of rows tied on the maximum
+ *   [inferred: the doc returns "a row"]; `summarize`/`distinct` group strings case-sensitively
+ *   [inferred]; keys that are null (non-string columns) in join, summarize or distinct are refused
+ *   (their matching is not in §2), as is arg_max over a group whose value is null in every row.
+ *   No operator promises a row order; the evaluator keeps input / first-appearance order.
  * - Numbers are JS numbers: long arithmetic is exact up to 2^53 (literals beyond are refused);
  *   integer division or modulo by zero and `toint` outside the int range raise UnsupportedConstruct
  *   (their results are not in §2).
  */
 /// <reference types="@kusto/language-service-next" />
 import type { ProfileView } from '../types.js';
-import type { CompiledQuery, QueryEvaluator, Row, TargetResult } from '../evaluation.js';
+import type { CompiledCorrelation, CompiledQuery, QueryEvaluator, Row, StreamRow, TargetResult } from '../evaluation.js';
+import { sortChains, type ChainResult } from '../../ir/correlation.js';
+import { canonicalFieldsOfColumn, CORRELATION_COLUMNS } from './correlation.js';
 import { UnsupportedConstruct } from '../evaluation.js';
 import type { EmittedFile } from '../types.js';
 import type { KqlProfile } from './profiles.js';
-import { analyseKql, kustoErrors, kustoGlobals, loadKusto } from './kusto.js';
+import { analyseKql, kustoErrors, kustoGlobals, listItems, loadKusto } from './kusto.js';
 import { kqlRow, kqlTablesOf, type KqlColumns } from './rows.js';
+import { kqlSourceOf, SCHEMA_FUNCTIONS } from './tables.js';
+import { parseIpv4, parseIpv6 } from '../../ir/ip.js';
+import { parseCsv, WATCHLIST_COLUMNS, WATCHLIST_FUNCTION, watchlistRelativePath } from './watchlists.js';
 
 /** The query is not valid KQL for the schema (as opposed to valid KQL this evaluator does not implement). */
 export class KqlQueryError extends Error {
@@ -148,6 +191,59 @@ export function ipv4IsPrivate(s: string): boolean | null {
   for (const [base, p] of [[0x0a000000, 8], [0xac100000, 12], [0xc0a80000, 16]] as const)
     if (prefix >= p && ((net & mask(p)) >>> 0) === base) return true;
   return false;
+}
+
+/** An address or range argument of the ipv*_is_in_any_range functions: its bits and prefix length. */
+export interface KqlIpArgument {
+  readonly bits: bigint;
+  readonly prefix: number;
+}
+
+/** `text` as an address of `width` bits with an optional `/prefix` (0–width, no leading zeros) [inferred]. */
+function withPrefix(text: string, parse: (s: string) => bigint | undefined, width: number): KqlIpArgument | null {
+  const slash = text.indexOf('/');
+  const bits = parse(slash < 0 ? text : text.slice(0, slash));
+  if (bits === undefined) return null;
+  if (slash < 0) return { bits, prefix: width };
+  const p = text.slice(slash + 1);
+  if (!/^(?:0|[1-9][0-9]{0,2})$/.test(p) || Number(p) > width) return null;
+  return { bits, prefix: Number(p) };
+}
+
+/** An argument of `ipv4_is_in_any_range`: the model's dotted quad (src/ir/ip.ts), optionally `/prefix`. */
+export function kqlIpv4Argument(text: string): KqlIpArgument | null {
+  return withPrefix(text, parseIpv4, 32);
+}
+
+/**
+ * An argument of `ipv6_is_in_any_range`: IPv6 text (src/ir/ip.ts), or IPv4 text read as its
+ * IPv4-mapped address `::ffff:a.b.c.d` with a prefix counted in IPv4 bits (+96) [inferred from
+ * ipv6_compare, whose docs compare IPv4 with IPv6 text]; optionally `/prefix`.
+ */
+export function kqlIpv6Argument(text: string): KqlIpArgument | null {
+  const v4 = kqlIpv4Argument(text);
+  if (v4) return { bits: 0xffff00000000n | v4.bits, prefix: v4.prefix + 96 };
+  return withPrefix(text, parseIpv6, 128);
+}
+
+/**
+ * `ipv4_is_in_any_range(ip, ranges)` / `ipv6_…` over constant ranges (K-fn): true when the address
+ * lies in one of the ranges, false otherwise, null when the address or any range does not parse
+ * [doc: "null if conversion … wasn't successful"]. A range without a prefix is one address and a
+ * range's host bits are ignored [doc examples: `'127.0.0.1'`, `'192.168.1.1/24'`]; an address written
+ * with a prefix is in a range when its whole network is [inferred, as for ipv4_is_private].
+ */
+export function ipInAnyRangeTest(version: 4 | 6, ranges: readonly string[]): (address: string) => boolean | null {
+  const read = version === 4 ? kqlIpv4Argument : kqlIpv6Argument;
+  const width = version === 4 ? 32 : 128;
+  const parsed = ranges.map(read);
+  if (parsed.some((r) => r === null)) return () => null;
+  const nets = parsed as KqlIpArgument[];
+  return (address) => {
+    const a = read(address);
+    if (!a) return null;
+    return nets.some((r) => a.prefix >= r.prefix && a.bits >> BigInt(width - r.prefix) === r.bits >> BigInt(width - r.prefix));
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -533,33 +629,35 @@ function badCell(column: string, type: string, v: unknown): never {
 }
 
 /**
- * Reads a table column from the input row (a missing string cell is "", any other missing cell
- * null), once per row: the coerced value is kept in the row's `slot` (never `undefined` once read).
+ * How a cell of a column of type `t` is read (a missing string cell is "", any other missing cell
+ * null); a cell of another type is an error in the rows, never coerced.
  */
-function columnReader(name: string, t: string, slot: number): Fn {
-  let coerce: (v: unknown) => unknown;
+function cellCoercion(name: string, t: string): (v: unknown) => unknown {
   switch (t) {
     case 'string':
-      coerce = (v) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : badCell(name, t, v));
-      break;
+      return (v) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : badCell(name, t, v));
     case 'int':
     case 'long':
     case 'real':
     case 'timespan':
-      coerce = (v) => (typeof v === 'number' ? v : v === undefined || v === null ? null : badCell(name, t, v));
-      break;
+      return (v) => (typeof v === 'number' ? v : v === undefined || v === null ? null : badCell(name, t, v));
     case 'bool':
-      coerce = (v) => (typeof v === 'boolean' ? v : v === undefined || v === null ? null : badCell(name, t, v));
-      break;
+      return (v) => (typeof v === 'boolean' ? v : v === undefined || v === null ? null : badCell(name, t, v));
     case 'datetime':
-      coerce = (v) => (v instanceof Date ? (Number.isNaN(v.getTime()) ? null : v) : v === undefined || v === null ? null : badCell(name, t, v));
-      break;
+      return (v) => (v instanceof Date ? (Number.isNaN(v.getTime()) ? null : v) : v === undefined || v === null ? null : badCell(name, t, v));
     case 'dynamic':
-      coerce = (v) => (v === undefined ? null : v);
-      break;
+      return (v) => (v === undefined ? null : v);
     default:
       return unsupported(`a column of type ${t} (${name})`);
   }
+}
+
+/**
+ * Reads a table column from the input row (cellCoercion), once per row: the coerced value is kept
+ * in the row's `slot` (never `undefined` once read).
+ */
+function columnReader(name: string, t: string, slot: number): Fn {
+  const coerce = cellCoercion(name, t);
   return (c) => {
     const cached = c[slot];
     if (cached !== undefined) return cached;
@@ -618,15 +716,84 @@ interface Clock {
   now: number;
 }
 
+/** Columns of a tabular value: (name, Kusto type name), in order. */
+type PlanColumns = readonly (readonly [string, string])[];
+
+/** What one run of a tabular query reads: each table's rows (in input order), and the tabular lets computed so far. */
+interface RunEnv {
+  readonly tables: ReadonlyMap<string, readonly Row[]>;
+  readonly memo: Map<Plan, readonly Row[]>;
+}
+
+/**
+ * A tabular expression compiled for a run: its columns, and its rows (column name → value, values
+ * as the evaluator holds them; a cell may be missing or null, and is read with cellCoercion).
+ */
+interface Plan {
+  readonly columns: PlanColumns;
+  readonly run: (env: RunEnv) => readonly Row[];
+}
+
+/** Values of the key columns as one comparable text; a null key (not a string) is refused (its matching is not in §2). */
+function keyOf(row: Row, cells: readonly { readonly name: string; readonly coerce: (v: unknown) => unknown }[], what: string): string {
+  const parts = new Array<unknown>(cells.length);
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i]!.coerce(row[cells[i]!.name]);
+    if (v === null) return unsupported(`${what} on a null ${cells[i]!.name} (how Kusto matches null keys is not in semantics.md §2)`);
+    parts[i] = v instanceof Date ? v.getTime() : v;
+  }
+  return JSON.stringify(parts);
+}
+
+/** A plan whose rows are computed once per run (a let used more than once). */
+function memoised(plan: Plan): Plan {
+  return {
+    columns: plan.columns,
+    run: (env) => {
+      let rows = env.memo.get(plan);
+      if (!rows) env.memo.set(plan, (rows = plan.run(env)));
+      return rows;
+    },
+  };
+}
+
+/** A column name usable as a row key. */
+function rowKey(name: string): string {
+  return name === '__proto__' ? unsupported('a column named __proto__') : name;
+}
+
+/** A table whose rows are known when the query is compiled (a watchlist): columns and rows. */
+interface ConstTable {
+  readonly columns: KqlColumns;
+  readonly rows: readonly (readonly unknown[])[];
+}
+
+/** The items of a watchlist by alias, one record per CSV row (column → text). */
+type WatchlistItems = (alias: string) => readonly Readonly<Record<string, string>>[];
+
+/**
+ * A watchlist item as a `_GetWatchlist` row: SearchKey from the CSV, the whole item as the
+ * WatchlistItem bag; the item id is "" and the update time null (nothing reads them).
+ */
+function watchlistRow(item: Readonly<Record<string, string>>): unknown[] {
+  const cells: Readonly<Record<string, unknown>> = { _DTItemId: '', LastUpdatedTimeUTC: null, SearchKey: item.SearchKey ?? '', WatchlistItem: { ...item } };
+  return WATCHLIST_COLUMNS.map(([name]) => cells[name] ?? null);
+}
+
 class QueryCompiler {
   private slots = 0;
   private readonly lets = new Map<string, C>();
+  private readonly tabularLets = new Map<string, ConstTable>();
+  /** Tabular lets of a tabular query (compileTabular), each computed once per run. */
+  private readonly tabularPlans = new Map<string, Plan>();
+  private plans = false;
   readonly signals = new Map<string, string>();
 
   constructor(
     private readonly text: string,
     private readonly tables: ReadonlyMap<string, KqlColumns>,
     private readonly clock: Clock,
+    private readonly watchlist: WatchlistItems,
   ) {}
 
   get slotCount(): number {
@@ -643,22 +810,36 @@ class QueryCompiler {
 
   // ----- statements and tabular operators
 
+  /** A rule query: lets, then one pipeline over a table, compiled into streaming blocks. */
   compileBlock(root: Node): { blocks: Block[]; scope: Scope } {
+    return this.statements(root, (e) => this.compilePipeline(e));
+  }
+
+  /**
+   * A tabular query (a correlation's): lets, tabular lets included, then one tabular expression of
+   * tables, let names, `union`, `join`, `summarize`, `distinct` and the streaming operators.
+   */
+  compileTabular(root: Node): Plan {
+    this.plans = true;
+    return this.statements(root, (e) => this.plan(e));
+  }
+
+  private statements<T>(root: Node, query: (e: Expr) => T): T {
     const { QueryBlock } = Kusto.Language.Syntax;
     if (!(root instanceof QueryBlock)) return unsupported(`a ${kindOf(root)} (not a query)`);
     if (root.Directives && root.Directives.ChildCount > 0) unsupported('query directives');
-    let query: { blocks: Block[]; scope: Scope } | undefined;
+    let result: { value: T } | undefined;
     for (const stmt of separated<Kusto.Language.Syntax.Statement>(root.Statements)) {
       if (stmt instanceof Kusto.Language.Syntax.LetStatement) {
-        if (query) unsupported('a let statement after the query');
+        if (result) unsupported('a let statement after the query');
         this.compileLet(stmt);
       } else if (stmt instanceof Kusto.Language.Syntax.ExpressionStatement) {
-        if (query) unsupported('more than one tabular expression statement');
-        query = this.compilePipeline(stmt.Expression!);
+        if (result) unsupported('more than one tabular expression statement');
+        result = { value: query(stmt.Expression!) };
       } else unsupported(`the ${this.firstToken(stmt)} statement`);
     }
-    if (!query) return unsupported('a query without a tabular expression');
-    return query;
+    if (!result) return unsupported('a query without a tabular expression');
+    return result.value;
   }
 
   private compileLet(stmt: Kusto.Language.Syntax.LetStatement): void {
@@ -666,8 +847,375 @@ class QueryCompiler {
     const expr = stmt.Expression;
     if (!expr) return unsupported(`let ${name} without a value`);
     if (kindOf(expr) === 'FunctionDeclaration') return unsupported(`a function let (${name})`);
-    if (expr.ResultType instanceof Kusto.Language.Symbols.TableSymbol) return unsupported(`a tabular let (${name})`);
-    this.lets.set(name, this.expr(expr, new Map()));
+    if (expr.ResultType instanceof Kusto.Language.Symbols.TableSymbol) {
+      // A watchlist (rows known now) is a value for `in`; any other tabular let is a plan, in a tabular query only.
+      if (this.plans && !this.isConstTable(expr)) this.tabularPlans.set(name, memoised(this.plan(expr)));
+      else this.tabularLets.set(name, this.constTable(expr));
+    } else this.lets.set(name, this.expr(expr, new Map()));
+  }
+
+  /** Whether constTable reads this expression: `_GetWatchlist(…)`, a let of one, then operators. */
+  private isConstTable(node: Expr): boolean {
+    const S = Kusto.Language.Syntax;
+    if (node instanceof S.ParenthesizedExpression) return this.isConstTable(node.Expression!);
+    if (node instanceof S.PipeExpression) return this.isConstTable(node.Expression!);
+    if (node instanceof S.NameReference) return this.tabularLets.has(node.SimpleName ?? '');
+    return node instanceof S.FunctionCallExpression && node.Name?.SimpleName === WATCHLIST_FUNCTION;
+  }
+
+  // ----- tabular plans (a correlation query): rows materialised per operator
+
+  /** A tabular expression as a plan; its columns are checked against the analyser's result type. */
+  private plan(node: Expr): Plan {
+    const S = Kusto.Language.Syntax;
+    if (node instanceof S.ParenthesizedExpression) return this.plan(node.Expression!);
+    let p: Plan;
+    if (node instanceof S.NameReference) p = this.namedPlan(node);
+    else if (node instanceof S.FunctionCallExpression) p = this.sourcePlan(this.sourceFunction(node));
+    else if (node instanceof S.UnionOperator) p = this.union(node);
+    else if (node instanceof S.PipeExpression) {
+      const ops: Kusto.Language.Syntax.QueryOperator[] = [];
+      let source: Expr = node;
+      while (source instanceof S.PipeExpression) {
+        ops.unshift(source.Operator!);
+        source = source.Expression!;
+      }
+      p = this.plan(source);
+      let pending: Kusto.Language.Syntax.QueryOperator[] = [];
+      const flush = () => {
+        if (pending.length) p = this.segment(p, pending);
+        pending = [];
+      };
+      for (const op of ops) {
+        if (op instanceof S.JoinOperator) {
+          flush();
+          p = this.join(p, op);
+        } else if (op instanceof S.SummarizeOperator) {
+          flush();
+          p = this.summarize(p, op);
+        } else if (op instanceof S.DistinctOperator) {
+          flush();
+          p = this.distinct(p, op);
+        } else pending.push(op); // compileOps implements the streaming ones and refuses the rest
+      }
+      flush();
+    } else return unsupported(`the tabular expression ${this.firstToken(node)} (${kindOf(node)})`);
+    this.checkColumns(node, p.columns);
+    return p;
+  }
+
+  /** The analyser's columns of a tabular node (names and type names, in order). */
+  private resultColumns(node: Node): PlanColumns {
+    const t = (node as Expr).ResultType;
+    if (!(t instanceof Kusto.Language.Symbols.TableSymbol)) throw new Error(`internal: ${kindOf(node)} has no tabular result type`);
+    return listItems(t.Columns).map((c) => [c.Name ?? '', c.Type?.Name ?? 'unknown'] as const);
+  }
+
+  /** The plan's columns must be the analyser's: the evaluator's model of each operator's output is Kusto's. */
+  private checkColumns(node: Node, columns: PlanColumns): void {
+    const expected = this.resultColumns(node);
+    const text = (cs: PlanColumns) => cs.map(([n, t]) => `${n}:${t}`).join(', ');
+    if (text(expected) !== text(columns)) throw new Error(`internal: kql evaluator computes columns (${text(columns)}) where Kusto.Language has (${text(expected)}) for ${this.textOf(node).slice(0, 80)}`);
+  }
+
+  /** Columns whose names and types come from the analyser, checked against what the operator computes (types, count). */
+  private analyserColumns(node: Node, types: readonly string[], what: string): PlanColumns {
+    const cols = this.resultColumns(node);
+    if (cols.length !== types.length || cols.some(([, t], i) => t !== types[i]))
+      throw new Error(`internal: ${what} gives ${types.length} column(s) (${types.join(', ')}) where Kusto.Language has ${cols.map(([n, t]) => `${n}:${t}`).join(', ')}`);
+    return cols.map(([n, t]) => [rowKey(n), t] as const);
+  }
+
+  /** A table of the profile (rows given to the run), a parser function named without arguments, or a tabular let. */
+  private namedPlan(node: Kusto.Language.Syntax.NameReference): Plan {
+    const name = node.SimpleName ?? '';
+    const bound = this.tabularPlans.get(name);
+    if (bound) return bound;
+    const source = this.sourceName(node);
+    if (source !== undefined) return this.sourcePlan(source);
+    return unsupported(`the tabular name ${name} here`);
+  }
+
+  /** The rows the run gives for one of the profile's sources. */
+  private sourcePlan(name: string): Plan {
+    const columns = this.tables.get(name)!;
+    return { columns, run: (env) => env.tables.get(name) ?? [] };
+  }
+
+  /**
+   * A name that reads one of the profile's sources: a table, or a tabular function the profile
+   * names for a log source (an ASIM parser), which Kusto calls without arguments when named bare.
+   */
+  private sourceName(node: Kusto.Language.Syntax.NameReference): string | undefined {
+    const name = node.SimpleName ?? '';
+    const { TableSymbol, FunctionSymbol } = Kusto.Language.Symbols;
+    const symbol = node.ReferencedSymbol;
+    return this.tables.has(name) && (symbol instanceof TableSymbol || symbol instanceof FunctionSymbol) ? name : undefined;
+  }
+
+  /**
+   * A call of a tabular function the profile names for a log source (`_Im_ProcessCreate()`): its
+   * rows are the source's. Arguments (a parser's filtering parameters) are not implemented.
+   */
+  private sourceFunction(node: Kusto.Language.Syntax.FunctionCallExpression): string {
+    const name = node.Name?.SimpleName ?? '';
+    if (!this.tables.has(name) || !(node.ReferencedSymbol instanceof Kusto.Language.Symbols.FunctionSymbol))
+      return unsupported(`the tabular expression ${this.textOf(node)} (a call of ${name}, not one of the profile's sources)`);
+    if (separated<Expr>(node.ArgumentList?.Expressions ?? null).length) return unsupported(`${name}() with arguments (${this.textOf(node)})`);
+    return name;
+  }
+
+  /** Streaming operators over a plan's rows (compileOps), read back into rows. */
+  private segment(input: Plan, ops: readonly Kusto.Language.Syntax.QueryOperator[]): Plan {
+    const { blocks, scope } = this.compileOps(input.columns, ops);
+    const out = [...scope];
+    const names = out.map(([n]) => rowKey(n));
+    const reads = out.map(([, c]) => c.read);
+    const width = names.length;
+    return {
+      columns: out.map(([n, c]) => [n, c.t] as const),
+      run: (env) => {
+        const ctxs = executeBlocks(blocks, this.slots + 1, input.run(env));
+        const rows = new Array<Row>(ctxs.length);
+        for (let r = 0; r < ctxs.length; r++) {
+          const row: Record<string, unknown> = {};
+          for (let i = 0; i < width; i++) row[names[i]!] = reads[i]!(ctxs[r]!);
+          rows[r] = row;
+        }
+        return rows;
+      },
+    };
+  }
+
+  /** A column of a plan (by a name reference), with how its cells read. */
+  private planColumn(input: Plan, e: Expr, what: string): { readonly name: string; readonly t: string; readonly coerce: (v: unknown) => unknown } {
+    if (!(e instanceof Kusto.Language.Syntax.NameReference)) return unsupported(`${what} of ${this.textOf(e)} (only column names are implemented)`);
+    const name = e.SimpleName ?? '';
+    const col = input.columns.find(([n]) => n === name);
+    if (!col) return unsupported(`${what} of an unknown column ${name}`);
+    return { name: rowKey(name), t: col[1], coerce: cellCoercion(name, col[1]) };
+  }
+
+  /**
+   * `union (A), (B), …` with no parameters: kind=outer (K-fn union [doc]): every column of every
+   * input, by name in order of appearance; a cell an input lacks is null ("" for a string). Inputs
+   * whose same-named columns differ in type get suffixed columns in Kusto: refused. Rows: each
+   * input's in turn [inferred: union promises no order; nothing here depends on one].
+   */
+  private union(node: Kusto.Language.Syntax.UnionOperator): Plan {
+    if (node.Parameters && node.Parameters.ChildCount > 0) return unsupported(`union with parameters (${this.textOf(node.Parameters)})`);
+    const inputs = separated<Expr>(node.Expressions).map((e) => this.plan(e));
+    const columns: (readonly [string, string])[] = [];
+    for (const input of inputs)
+      for (const [n, t] of input.columns) {
+        const seen = columns.find(([m]) => m === n);
+        if (!seen) columns.push([n, t]);
+        else if (seen[1] !== t) return unsupported(`union of a column ${n} typed ${seen[1]} and ${t}`);
+      }
+    const names = columns.map(([n]) => rowKey(n));
+    return {
+      columns,
+      run: (env) => {
+        const rows: Row[] = [];
+        for (const input of inputs)
+          for (const r of input.run(env)) {
+            const row: Record<string, unknown> = {};
+            for (const n of names) row[n] = r[n] ?? null;
+            rows.push(row);
+          }
+        return rows;
+      },
+    };
+  }
+
+  /**
+   * `join kind=inner (Right) on Col, …` (K-fn join, join-inner [doc]): one output row for every
+   * pair of a left row and a right row with equal keys (`on Col` compares $left.Col == $right.Col:
+   * strings case-sensitively, as `==`, K-str). Output columns: the left's, then the right's, a right
+   * name taken on the left renamed by Kusto (`Key1`); the names are the analyser's. Only
+   * `kind=inner` is implemented (the default, innerunique, dedups the left side: §2.6). Pairs come
+   * left row by left row, right rows in order [inferred: join promises no order].
+   */
+  private join(left: Plan, op: Kusto.Language.Syntax.JoinOperator): Plan {
+    const params: Kusto.Language.Syntax.NamedParameter[] = [];
+    for (let i = 0; i < (op.Parameters?.ChildCount ?? 0); i++) {
+      const p = op.Parameters!.GetChild(i);
+      if (!(p instanceof Kusto.Language.Syntax.NamedParameter)) return unsupported(`join with the parameter ${p ? this.textOf(p as Node) : '(missing)'}`);
+      params.push(p);
+    }
+    const kinds = params.filter((p) => p.Name?.SimpleName === 'kind');
+    if (params.length !== 1 || kinds.length !== 1) return unsupported(params.length ? `join with parameters ${params.map((p) => this.textOf(p)).join(' ')} (only kind=inner is implemented)` : 'join without kind= (innerunique)');
+    const kind = this.textOf(kinds[0]!.Expression!).trim();
+    if (kind !== 'inner') return unsupported(`join kind=${kind}`);
+    const right = this.plan(op.Expression!);
+    const cond = op.ConditionClause;
+    if (!(cond instanceof Kusto.Language.Syntax.JoinOnClause)) return unsupported(`join ${cond ? this.textOf(cond) : 'without a condition'} (only on Col, … is implemented)`);
+    const keys = separated<Expr>(cond.Expressions).map((e) => {
+      const l = this.planColumn(left, e, 'join on');
+      const r = this.planColumn(right, e, 'join on');
+      if (l.t !== r.t) return unsupported(`join on ${l.name} typed ${l.t} and ${r.t}`);
+      if (l.t === 'dynamic') return unsupported(`join on a dynamic column ${l.name}`);
+      return { l, r };
+    });
+    if (!keys.length) return unsupported('join on no column');
+    const columns = this.analyserColumns(op, [...left.columns, ...right.columns].map(([, t]) => t), 'join kind=inner');
+    const leftNames = left.columns.map(([n]) => rowKey(n));
+    const rightNames = right.columns.map(([n]) => rowKey(n));
+    const outNames = columns.map(([n]) => n);
+    const lk = keys.map((k) => k.l);
+    const rk = keys.map((k) => k.r);
+    const nl = leftNames.length;
+    return {
+      columns,
+      run: (env) => {
+        const byKey = new Map<string, Row[]>();
+        for (const r of right.run(env)) {
+          const k = keyOf(r, rk, 'join');
+          const list = byKey.get(k);
+          if (list) list.push(r);
+          else byKey.set(k, [r]);
+        }
+        const out: Row[] = [];
+        for (const l of left.run(env)) {
+          const matches = byKey.get(keyOf(l, lk, 'join'));
+          if (!matches) continue;
+          for (const r of matches) {
+            const row: Record<string, unknown> = {};
+            for (let i = 0; i < nl; i++) row[outNames[i]!] = l[leftNames[i]!] ?? null;
+            for (let i = 0; i < rightNames.length; i++) row[outNames[nl + i]!] = r[rightNames[i]!] ?? null;
+            out.push(row);
+          }
+        }
+        return out;
+      },
+    };
+  }
+
+  /**
+   * `summarize <aggregates> by Col, …` with `max(Col)` (`Name = max(Col)`) and
+   * `arg_max(Col, Col2, …)`; output columns: the by columns, then each aggregate's (names are the
+   * analyser's). One row per distinct combination of by values, in order of first appearance
+   * [inferred: summarize promises no order]. `max` ignores nulls [inferred], and is null when every
+   * value is; `arg_max` returns a row maximising its first argument, ignoring rows where it is null
+   * (K-fn arg-max [doc]); of rows tied on the maximum it keeps the first in input order [inferred:
+   * the doc returns "a row"]; a group where it is null in every row is refused (which row Kusto
+   * returns then is not documented). Aggregated values must be numbers, datetimes or timespans.
+   */
+  private summarize(input: Plan, op: Kusto.Language.Syntax.SummarizeOperator): Plan {
+    if (op.Parameters && op.Parameters.ChildCount > 0) return unsupported(`summarize with parameters (${this.textOf(op.Parameters)})`);
+    if (op.ByClause?.BinClause) return unsupported('summarize by … bin=');
+    const by = separated<Expr>(op.ByClause?.Expressions ?? null).map((e) => this.planColumn(input, e, 'summarize by'));
+    type Agg = { readonly kind: 'max' | 'arg_max'; readonly of: ReturnType<QueryCompiler['planColumn']>; readonly rest: readonly ReturnType<QueryCompiler['planColumn']>[] };
+    const aggs: Agg[] = separated<Expr>(op.Aggregates).map((e) => {
+      const S = Kusto.Language.Syntax;
+      const named = e instanceof S.SimpleNamedExpression;
+      const call = named ? e.Expression : e;
+      if (!(call instanceof S.FunctionCallExpression)) return unsupported(`the aggregate ${this.textOf(e)}`);
+      const fn = call.Name?.SimpleName ?? '';
+      const args = separated<Expr>(call.ArgumentList?.Expressions ?? null);
+      if (fn !== 'max' && fn !== 'arg_max') return unsupported(`the aggregation function ${fn}()`);
+      if (fn === 'max' && args.length !== 1) return unsupported(`max() with ${args.length} arguments`);
+      if (fn === 'arg_max' && (named || args.length < 2)) return unsupported(`${this.textOf(e)} (arg_max with its columns named, or without columns to return)`);
+      const of = this.planColumn(input, args[0]!, `${fn}()`);
+      if (!NUMERIC.has(of.t) && of.t !== 'datetime' && of.t !== 'timespan') return unsupported(`${fn}() of a ${of.t} column (its order is not in semantics.md §2)`);
+      return { kind: fn, of, rest: args.slice(1).map((a) => this.planColumn(input, a, `${fn}()`)) };
+    });
+    const types = [...by.map((b) => b.t), ...aggs.flatMap((a) => (a.kind === 'max' ? [a.of.t] : [a.of.t, ...a.rest.map((r) => r.t)]))];
+    const columns = this.analyserColumns(op, types, 'summarize');
+    const outNames = columns.map(([n]) => n);
+    return {
+      columns,
+      run: (env) => {
+        type State = { byValues: unknown[]; best: unknown[]; rows: (Row | undefined)[] };
+        const groups = new Map<string, State>();
+        for (const row of input.run(env)) {
+          const k = keyOf(row, by, 'summarize by');
+          let g = groups.get(k);
+          if (!g) groups.set(k, (g = { byValues: by.map((b) => b.coerce(row[b.name])), best: aggs.map(() => null), rows: aggs.map(() => undefined) }));
+          for (let i = 0; i < aggs.length; i++) {
+            const a = aggs[i]!;
+            const v = a.of.coerce(row[a.of.name]);
+            const n = num(v);
+            if (n === null || Number.isNaN(n)) continue;
+            const best = num(g.best[i]);
+            if (best === null || n > best) {
+              g.best[i] = v;
+              g.rows[i] = row;
+            }
+          }
+        }
+        const out: Row[] = [];
+        for (const g of groups.values()) {
+          const values: unknown[] = [...g.byValues];
+          aggs.forEach((a, i) => {
+            if (a.kind === 'max') values.push(g.best[i]);
+            else {
+              const r = g.rows[i] ?? unsupported(`arg_max(${a.of.name}, …) over a group where ${a.of.name} is null in every row (which row Kusto returns is not documented)`);
+              values.push(g.best[i], ...a.rest.map((c) => c.coerce(r[c.name])));
+            }
+          });
+          const row: Record<string, unknown> = {};
+          outNames.forEach((n, i) => (row[n] = values[i]));
+          out.push(row);
+        }
+        return out;
+      },
+    };
+  }
+
+  /**
+   * `distinct Col, …` (K-fn): the distinct combinations of the columns, in order of first appearance
+   * [inferred: distinct promises no order]; strings compare case-sensitively [inferred from ==].
+   */
+  private distinct(input: Plan, op: Kusto.Language.Syntax.DistinctOperator): Plan {
+    if (op.Parameters && op.Parameters.ChildCount > 0) return unsupported(`distinct with parameters (${this.textOf(op.Parameters)})`);
+    const cols = separated<Expr>(op.Expressions).map((e) => this.planColumn(input, e, 'distinct'));
+    const columns = cols.map((c) => [c.name, c.t] as const);
+    return {
+      columns,
+      run: (env) => {
+        const seen = new Set<string>();
+        const out: Row[] = [];
+        for (const row of input.run(env)) {
+          const k = keyOf(row, cols, 'distinct');
+          if (seen.has(k)) continue;
+          seen.add(k);
+          const r: Record<string, unknown> = {};
+          for (const c of cols) r[c.name] = c.coerce(row[c.name]);
+          out.push(r);
+        }
+        return out;
+      },
+    };
+  }
+
+  /**
+   * A tabular expression read as a value (`x in (T)`, `let T = …`): `_GetWatchlist('alias')`, then
+   * `project` of its columns, or a let bound to one. Its rows are read once, here.
+   */
+  private constTable(node: Expr): ConstTable {
+    const S = Kusto.Language.Syntax;
+    if (node instanceof S.ParenthesizedExpression) return this.constTable(node.Expression!);
+    if (node instanceof S.NameReference) return this.tabularLets.get(node.SimpleName ?? '') ?? unsupported(`the table ${node.SimpleName} as a value`);
+    if (node instanceof S.PipeExpression) return this.projectConst(this.constTable(node.Expression!), node.Operator!);
+    if (node instanceof S.FunctionCallExpression && node.Name?.SimpleName === WATCHLIST_FUNCTION) return this.watchlistTable(node);
+    return unsupported(`the tabular expression ${this.textOf(node)} (only ${WATCHLIST_FUNCTION}('…') | project … is implemented)`);
+  }
+
+  private projectConst(input: ConstTable, op: Kusto.Language.Syntax.QueryOperator): ConstTable {
+    if (!(op instanceof Kusto.Language.Syntax.ProjectOperator)) return unsupported(`the ${this.firstToken(op)} operator in a tabular value`);
+    const picked = separated<Expr>(op.Expressions).map((e) => {
+      const i = e instanceof Kusto.Language.Syntax.NameReference ? input.columns.findIndex(([n]) => n === e.SimpleName) : -1;
+      return i >= 0 ? i : unsupported(`project of ${this.textOf(e)} in a tabular value`);
+    });
+    return { columns: picked.map((i) => input.columns[i]!), rows: input.rows.map((r) => picked.map((i) => r[i])) };
+  }
+
+  private watchlistTable(node: Kusto.Language.Syntax.FunctionCallExpression): ConstTable {
+    const args = separated<Expr>(node.ArgumentList?.Expressions ?? null).map((a) => this.expr(a, new Map()));
+    const alias = args.length === 1 ? args[0]!.k?.v : undefined;
+    if (typeof alias !== 'string') return unsupported(`${WATCHLIST_FUNCTION}() with arguments other than one constant alias (${this.textOf(node)})`);
+    return { columns: WATCHLIST_COLUMNS, rows: this.watchlist(alias).map(watchlistRow) };
   }
 
   private compilePipeline(expr: Expr): { blocks: Block[]; scope: Scope } {
@@ -677,11 +1225,20 @@ class QueryCompiler {
       ops.unshift(source.Operator!);
       source = source.Expression!;
     }
-    if (!(source instanceof Kusto.Language.Syntax.NameReference) || !(source.ReferencedSymbol instanceof Kusto.Language.Symbols.TableSymbol))
-      return unsupported(`a query that starts with ${this.firstToken(source)} (only a table name is implemented)`);
-    const table = source.SimpleName ?? '';
-    const columns = this.tables.get(table);
-    if (!columns) return unsupported(`the table ${table}`);
+    let table: string | undefined;
+    if (source instanceof Kusto.Language.Syntax.FunctionCallExpression) table = this.sourceFunction(source);
+    else if (source instanceof Kusto.Language.Syntax.NameReference) {
+      table = this.sourceName(source);
+      if (table === undefined) return unsupported(`the table ${source.SimpleName ?? ''}`);
+    } else return unsupported(`a query that starts with ${this.firstToken(source)} (only a table name or a call of a source function is implemented)`);
+    return this.compileOps(this.tables.get(table)!, ops);
+  }
+
+  /**
+   * The streaming operators (`where`, `extend`, `project`, `order by`) over rows with these columns,
+   * compiled into blocks of steps over a row in flight; the scope is the output's columns.
+   */
+  private compileOps(columns: PlanColumns, ops: readonly Kusto.Language.Syntax.QueryOperator[]): { blocks: Block[]; scope: Scope } {
     // A table column gets its row slot when the query first reads it.
     const readers = new Map<string, Fn>();
     const reader = (name: string, t: string): Fn => {
@@ -777,6 +1334,7 @@ class QueryCompiler {
     if (node instanceof S.BinaryExpression) return this.binary(node, scope);
     if (node instanceof S.PrefixUnaryExpression) return this.unary(node, scope);
     if (node instanceof S.InExpression) return this.inExpr(node, scope);
+    if (node instanceof S.BetweenExpression) return this.between(node, scope);
     if (node instanceof S.HasAnyExpression) return this.hasAnyAll(node, scope, 'has_any');
     if (node instanceof S.HasAllExpression) return this.hasAnyAll(node, scope, 'has_all');
     if (node instanceof S.FunctionCallExpression) return this.call(node, scope);
@@ -1072,6 +1630,42 @@ class QueryCompiler {
     return folded({ f, t: resultType }, [l, r]);
   }
 
+  /**
+   * `x between (lo .. hi)` (K-fn between [doc]): `x >= lo and x <= hi`, both bounds included, with
+   * the null rules of those operators (§2.1); numbers, datetimes or timespans, and `hi` may be a
+   * timespan after a datetime `lo` (the range lo .. lo + hi). `!between` is not implemented.
+   */
+  private between(node: Kusto.Language.Syntax.BetweenExpression, scope: Scope): C {
+    const op = node.Operator?.Text ?? '';
+    if (op !== 'between') return unsupported(`the operator ${op}`);
+    const x = this.expr(node.Left!, scope);
+    const lo = this.expr(node.Right!.First!, scope);
+    const hi = this.expr(node.Right!.Second!, scope);
+    const kind = (t: string) => (NUMERIC.has(t) ? 'number' : t);
+    const lf = lo.f;
+    let hf = hi.f;
+    if (x.t === 'datetime' && lo.t === 'datetime' && hi.t === 'timespan') {
+      const span = hi.f;
+      hf = (c) => {
+        const a = num(lf(c));
+        const b = num(span(c));
+        return a === null || b === null ? null : a + b;
+      };
+    } else if (kind(x.t) !== kind(lo.t) || kind(lo.t) !== kind(hi.t) || !(kind(x.t) === 'number' || x.t === 'datetime' || x.t === 'timespan'))
+      return unsupported(`between on ${x.t} with a range of ${lo.t} .. ${hi.t}`);
+    const xf = x.f;
+    const f: Fn = (c) => {
+      const v = num(xf(c));
+      const a = num(lf(c));
+      const b = num(hf(c));
+      const ge = v === null || a === null ? null : v >= a;
+      const le = v === null || b === null ? null : v <= b;
+      if (ge === false || le === false) return false;
+      return ge === null || le === null ? null : true;
+    };
+    return folded({ f, t: 'bool' }, [x, lo, hi]);
+  }
+
   /** `in`, `!in`, `in~`, `!in~` (K-str): equality with any element; dynamic arrays are flattened. */
   private inExpr(node: Kusto.Language.Syntax.InExpression, scope: Scope): C {
     const op = node.Operator?.Text ?? '';
@@ -1085,6 +1679,10 @@ class QueryCompiler {
     const consts: unknown[] = [];
     const dynamicElements: Fn[] = [];
     for (const e of separated<Expr>(node.Right?.Expressions ?? null)) {
+      if (e.ResultType instanceof Kusto.Language.Symbols.TableSymbol) {
+        consts.push(...this.tableColumnValues(e, op, l.t));
+        continue;
+      }
       const c = this.expr(e, scope);
       if (c.t === 'dynamic') {
         if (!c.k) return unsupported(`${op} with a non-constant dynamic list`);
@@ -1115,6 +1713,16 @@ class QueryCompiler {
     return folded({ f, t: 'bool' }, [l]);
   }
 
+  /** The values of a one-column tabular operand of `in` (K-str: "a tabular expression"). */
+  private tableColumnValues(e: Expr, op: string, valueType: string): unknown[] {
+    const table = this.constTable(e);
+    if (table.columns.length !== 1) return unsupported(`${op} with a tabular expression of ${table.columns.length} columns (${this.textOf(e)})`);
+    const type = table.columns[0]![1];
+    if ((type === 'string') !== (valueType === 'string') || (type !== 'string' && !NUMERIC.has(type)))
+      return unsupported(`${op} with a ${type} column on a ${valueType} value`);
+    return table.rows.map((r) => r[0]);
+  }
+
   private hasAnyAll(node: Kusto.Language.Syntax.HasAnyExpression | Kusto.Language.Syntax.HasAllExpression, scope: Scope, op: 'has_any' | 'has_all'): C {
     const l = this.stringOperand(node.Left!, scope, op);
     const needles: string[] = [];
@@ -1142,6 +1750,20 @@ class QueryCompiler {
             return true;
           };
     return folded({ f, t: 'bool' }, [l]);
+  }
+
+  /** The constant range arguments of an ipv*_is_in_any_range call: strings, or dynamic arrays of strings. */
+  private rangeList(fn: string, args: readonly C[]): string[] {
+    const ranges: string[] = [];
+    for (const a of args) {
+      if (!a.k) return unsupported(`${fn}() with a range that is not a constant`);
+      const v = a.k.v;
+      for (const r of a.t === 'dynamic' && Array.isArray(v) ? v : [v]) {
+        if (typeof r !== 'string') return unsupported(`${fn}() with the range ${JSON.stringify(r)} (not a string)`);
+        ranges.push(r);
+      }
+    }
+    return ranges;
   }
 
   private call(node: Kusto.Language.Syntax.FunctionCallExpression, scope: Scope): C {
@@ -1230,6 +1852,32 @@ class QueryCompiler {
         if (a[0]!.t !== 'string') return unsupported(`ipv4_is_private() of a ${a[0]!.t}`);
         const f = a[0]!.f;
         return folded({ f: (c) => ipv4IsPrivate(f(c) as string), t: 'bool' }, a);
+      }
+      case 'ipv4_is_in_any_range':
+      case 'ipv6_is_in_any_range': {
+        const a = args();
+        if (a.length < 2 || a[0]!.t !== 'string') return unsupported(`${name}() of a ${a[0]?.t ?? 'missing'} address`);
+        const test = ipInAnyRangeTest(name === 'ipv4_is_in_any_range' ? 4 : 6, this.rangeList(name, a.slice(1)));
+        const f = a[0]!.f;
+        return folded({ f: (c) => test(f(c) as string), t: 'bool' }, a);
+      }
+      case 'coalesce': {
+        const a = args();
+        if (a.length < 2) return unsupported(`coalesce() with ${a.length} argument`);
+        const fs = a.map((x) => x.f);
+        // K-null coalesce: the first value that is not null, or for strings not empty; a string result is never null [inferred: "" when all are empty].
+        const skip = t === 'string' ? (v: unknown) => v === null || v === '' : (v: unknown) => v === null;
+        const none = t === 'string' ? '' : null;
+        return folded({
+          f: (c) => {
+            for (const g of fs) {
+              const v = g(c);
+              if (!skip(v)) return v;
+            }
+            return none;
+          },
+          t,
+        }, a);
       }
       case 'ago': {
         const a = args();
@@ -1340,6 +1988,52 @@ function sortCtxs(ctxs: Ctx[], keys: readonly SortKey[]): Ctx[] {
   return out;
 }
 
+/** Runs compiled blocks over input rows (in order); returns the rows in flight that come out. */
+function executeBlocks(blocks: readonly Block[], slots: number, rows: readonly Row[]): Ctx[] {
+  const newCtx = (row: Row): Ctx => {
+    const c: Ctx = new Array<unknown>(slots);
+    c[0] = row;
+    return c;
+  };
+  let ctxs: Ctx[] = [];
+  let first = true;
+  for (const block of blocks) {
+    if (block.kind === 'sort') {
+      if (first) ctxs = rows.map(newCtx);
+      first = false;
+      ctxs = sortCtxs(ctxs, block.keys);
+      continue;
+    }
+    const steps = block.steps;
+    const n = steps.length;
+    const next: Ctx[] = [];
+    if (first) {
+      // A row the first steps drop leaves its (cleared) array to the next row.
+      let spare: Ctx | undefined;
+      outer: for (let i = 0; i < rows.length; i++) {
+        const c: Ctx = spare ?? new Array<unknown>(slots);
+        spare = undefined;
+        c[0] = rows[i];
+        for (let j = 0; j < n; j++)
+          if (!steps[j]!(c)) {
+            spare = c.fill(undefined);
+            continue outer;
+          }
+        next.push(c);
+      }
+    } else
+      outer: for (let i = 0; i < ctxs.length; i++) {
+        const c = ctxs[i]!;
+        for (let j = 0; j < n; j++) if (!steps[j]!(c)) continue outer;
+        next.push(c);
+      }
+    first = false;
+    ctxs = next;
+  }
+  if (first) ctxs = rows.map(newCtx);
+  return ctxs;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The evaluator
 
@@ -1371,11 +2065,15 @@ export interface KqlEvaluatorOptions {
   readonly now?: () => Date | number;
 }
 
-/** The query text analysed by Kusto.Language against the profile's tables; throws on any Error diagnostic. */
-function analysed(query: EmittedFile, profile: ProfileView<KqlProfile>, tables: ReadonlyMap<string, KqlColumns>): Kusto.Language.KustoCode {
+/**
+ * The query text analysed by Kusto.Language against the profile's tables and its schema set's
+ * functions (the ASIM parsers a profile reads are among those); throws on any Error diagnostic.
+ */
+function analysed(query: EmittedFile, profile: Pick<KqlProfile, 'schemaSet'>, sources: ReadonlyMap<string, KqlColumns>): Kusto.Language.KustoCode {
   loadKusto();
-  const key = `${profile.schemaSet}:${[...tables.keys()].join(',')}`;
-  const globals = kustoGlobals(key, profile.schemaSet, [...tables].map(([name, columns]) => ({ name, columns })));
+  const tables = [...sources].filter(([name]) => kqlSourceOf(profile.schemaSet, name)?.kind === 'table');
+  const key = `${profile.schemaSet}:${tables.map(([name]) => name).join(',')}`;
+  const globals = kustoGlobals(key, profile.schemaSet, tables.map(([name, columns]) => ({ name, columns })), SCHEMA_FUNCTIONS[profile.schemaSet]);
   const code = analyseKql(query.content, globals);
   const errors = kustoErrors(code);
   if (errors.length) {
@@ -1389,19 +2087,121 @@ function analysed(query: EmittedFile, profile: ProfileView<KqlProfile>, tables: 
   return code;
 }
 
-export function createKqlEvaluator(options: KqlEvaluatorOptions = {}): QueryEvaluator<KqlProfile> {
-  const nowOf = () => {
+/**
+ * The watchlists a query reads, from the shared files of its folder (`<folder>/watchlists/<alias>.csv`,
+ * as compile writes them); a missing one or one without a SearchKey column is an error, never an
+ * empty list.
+ */
+function watchlistsBeside(query: EmittedFile, shared: readonly EmittedFile[]): WatchlistItems {
+  const folder = query.path.slice(0, query.path.lastIndexOf('/') + 1);
+  return (alias) => {
+    const path = `${folder}${watchlistRelativePath(alias)}`;
+    const file = shared.find((f) => f.path === path);
+    if (!file) throw new KqlQueryError(`${query.path} reads ${WATCHLIST_FUNCTION}(${JSON.stringify(alias)}), but there is no ${path} among the shared files`);
+    let items: Record<string, string>[];
+    try {
+      items = parseCsv(file.content);
+    } catch (e) {
+      throw new KqlQueryError(`${path}: ${(e as Error).message}`);
+    }
+    if (items.length && !Object.hasOwn(items[0]!, 'SearchKey')) throw new KqlQueryError(`${path} has no SearchKey column`);
+    return items;
+  };
+}
+
+function clockOf(options: KqlEvaluatorOptions): () => number {
+  return () => {
     const n = options.now?.() ?? Date.now();
     return n instanceof Date ? n.getTime() : n;
   };
+}
+
+/** A tabular KQL query compiled: its output columns (name, Kusto type) and a run over stream rows. */
+export interface KqlTabularQuery {
+  readonly columns: readonly (readonly [string, string])[];
+  /** Rows of any of the profile's log sources, each in its category's table; returns the output rows. */
+  run(rows: readonly StreamRow[]): Record<string, unknown>[];
+}
+
+/**
+ * Compiles a query that may read several tables and use tabular lets, `union`, `join kind=inner`,
+ * `summarize` (max, arg_max), `distinct` besides the streaming operators (a correlation query).
+ * Rows of a category belong to the profile's table for it (`profile.tables`).
+ */
+export function compileKqlTabular(query: EmittedFile, shared: readonly EmittedFile[], profile: KqlProfile, options: KqlEvaluatorOptions = {}): KqlTabularQuery {
+  const tables = kqlTablesOf(profile);
+  const code = analysed(query, profile, tables);
+  const clock: Clock = { now: 0 };
+  const compiler = new QueryCompiler(query.content, tables, clock, watchlistsBeside(query, shared));
+  const plan = compiler.compileTabular(code.Syntax!);
+  const nowOf = clockOf(options);
+  const cells = plan.columns.map(([n, t]) => [rowKey(n), cellCoercion(n, t)] as const);
+  return {
+    columns: plan.columns,
+    run(rows: readonly StreamRow[]): Record<string, unknown>[] {
+      clock.now = nowOf();
+      const byTable = new Map<string, Row[]>();
+      for (const { category, row } of rows) {
+        const table = profile.tables[category];
+        if (table === undefined) throw new Error(`kql: a ${category} row, but profile ${profile.id} has no table for ${category}`);
+        let list = byTable.get(table);
+        if (!list) byTable.set(table, (list = []));
+        list.push(row);
+      }
+      return plan.run({ tables: byTable, memo: new Map() }).map((r) => Object.fromEntries(cells.map(([n, coerce]) => [n, coerce(r[n])])));
+    },
+  };
+}
+
+/**
+ * A correlation query's results read back into the model's terms (correlation.ts): `chain_start`
+ * and `chain_end` (datetimes) give start and end in epoch seconds; every other column except the
+ * profile's time column and `correlation`, `correlation_level`, `correlation_action` is a group
+ * column: `t1612_key_<F>` is field F, any other name the one canonical field the profile maps to it.
+ */
+function compileKqlCorrelation(query: EmittedFile, shared: readonly EmittedFile[], profile: KqlProfile, options: KqlEvaluatorOptions): CompiledCorrelation {
+  const q = compileKqlTabular(query, shared, profile, options);
+  const typeOf = (name: string) => q.columns.find(([n]) => n === name)?.[1];
+  for (const c of ['chain_start', 'chain_end'])
+    if (typeOf(c) !== 'datetime') throw new KqlQueryError(`${query.path} outputs no datetime column ${c}`);
+  const fixed = new Set<string>([profile.timeColumn, ...CORRELATION_COLUMNS]);
+  const group = q.columns
+    .filter(([n]) => !fixed.has(n))
+    .map(([column, t]) => {
+      if (t !== 'string') throw new KqlQueryError(`${query.path}: group column ${column} is a ${t}, not a string`);
+      const key = /^t1612_key_([A-Za-z][A-Za-z0-9]*)$/.exec(column)?.[1];
+      const fields = key ? [key] : canonicalFieldsOfColumn(profile, column);
+      if (fields.length !== 1) throw new KqlQueryError(`${query.path}: output column ${column} names ${fields.length ? `several fields (${fields.join(', ')})` : 'no field'} of profile ${profile.id}`);
+      return { column, field: fields[0]! };
+    });
+  const seconds = (v: unknown, column: string): number => {
+    if (!(v instanceof Date)) throw new KqlQueryError(`${query.path}: a result with ${column} ${v === null ? 'null' : String(v)}`);
+    return v.getTime() / 1000;
+  };
+  return {
+    run(rows: readonly StreamRow[]): ChainResult[] {
+      return sortChains(
+        q.run(rows).map((r) => ({
+          group: Object.fromEntries(group.map(({ column, field }) => [field, r[column] as string])),
+          start: seconds(r.chain_start, 'chain_start'),
+          end: seconds(r.chain_end, 'chain_end'),
+        })),
+      );
+    },
+  };
+}
+
+export function createKqlEvaluator(options: KqlEvaluatorOptions = {}): QueryEvaluator<KqlProfile> {
+  const nowOf = clockOf(options);
   return {
     target: 'kql',
     toRow: kqlRow,
-    compile(query: EmittedFile, _shared: readonly EmittedFile[], profile: ProfileView<KqlProfile>): CompiledQuery {
+    compileCorrelation: (query, shared, profile) => compileKqlCorrelation(query, shared, profile, options),
+    compile(query: EmittedFile, shared: readonly EmittedFile[], profile: ProfileView<KqlProfile>): CompiledQuery {
       const tables = kqlTablesOf(profile);
       const code = analysed(query, profile, tables);
       const clock: Clock = { now: 0 };
-      const compiler = new QueryCompiler(query.content, tables, clock);
+      const compiler = new QueryCompiler(query.content, tables, clock, watchlistsBeside(query, shared));
       const { blocks, scope } = compiler.compileBlock(code.Syntax!);
       const output = [...scope];
       const names = output.map(([name]) => name);
@@ -1416,50 +2216,10 @@ export function createKqlEvaluator(options: KqlEvaluatorOptions = {}): QueryEval
       const signalColumns = names.filter((n) => n.startsWith('sig_')).map((n) => [n, n.slice(4)] as const);
       const signals = new Map(compiler.signals);
       const slots = compiler.slotCount + 1;
-      const newCtx = (row: Row): Ctx => {
-        const c: Ctx = new Array<unknown>(slots);
-        c[0] = row;
-        return c;
-      };
       return {
         run(rows: readonly Row[]): TargetResult[] {
           clock.now = nowOf();
-          let ctxs: Ctx[] = [];
-          let first = true;
-          for (const block of blocks) {
-            if (block.kind === 'sort') {
-              if (first) ctxs = rows.map(newCtx);
-              first = false;
-              ctxs = sortCtxs(ctxs, block.keys);
-              continue;
-            }
-            const steps = block.steps;
-            const n = steps.length;
-            const next: Ctx[] = [];
-            if (first) {
-              // A row the first steps drop leaves its (cleared) array to the next row.
-              let spare: Ctx | undefined;
-              outer: for (let i = 0; i < rows.length; i++) {
-                const c: Ctx = spare ?? new Array<unknown>(slots);
-                spare = undefined;
-                c[0] = rows[i];
-                for (let j = 0; j < n; j++)
-                  if (!steps[j]!(c)) {
-                    spare = c.fill(undefined);
-                    continue outer;
-                  }
-                next.push(c);
-              }
-            } else
-              outer: for (let i = 0; i < ctxs.length; i++) {
-                const c = ctxs[i]!;
-                for (let j = 0; j < n; j++) if (!steps[j]!(c)) continue outer;
-                next.push(c);
-              }
-            first = false;
-            ctxs = next;
-          }
-          if (first) ctxs = rows.map(newCtx);
+          const ctxs = executeBlocks(blocks, slots, rows);
           const results: TargetResult[] = new Array<TargetResult>(ctxs.length);
           for (let r = 0; r < ctxs.length; r++) {
             const c = ctxs[r]!;

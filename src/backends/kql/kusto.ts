@@ -14,7 +14,11 @@
  * API used (Kusto.Language.Bridge.d.ts; the loader mirrors test/support/kusto.ts):
  * - `Kusto.Language.Symbols.ScalarTypes.GetSymbol('string' | 'long' | …)` for a column type;
  * - `new ColumnSymbol(name, type, null, null, null, null)`, `new TableSymbol.$ctor4(name, ColumnSymbol[])`,
- *   `new DatabaseSymbol.ctor(name, Symbol[])` (plain JS arrays are accepted for the `T[]` overloads);
+ *   `new TableSymbol.ctor(ColumnSymbol[])` (an unnamed result table), `new Parameter.$ctor2(name, type)`
+ *   (a required parameter), `Parameter.ParseList('(name:type = default)')` (an optional one, as Kusto
+ *   declares it),
+ *   `new FunctionSymbol.$ctor5(name, returnType, Parameter[])`, `new DatabaseSymbol.ctor(name, Symbol[])`
+ *   (plain JS arrays are accepted for the `T[]` overloads);
  * - `GlobalState.Default.WithDatabase(db)` and `KustoCode.ParseAndAnalyze(text, globals)`;
  * - `code.GetDiagnostics()` → a list (`Count`, `getItem(i)`) of diagnostics with `Severity`,
  *   `Message`, `Start`, `Length`, `Code`.
@@ -41,25 +45,57 @@ export interface KustoTable {
   readonly columns: readonly (readonly [string, string])[];
 }
 
+/**
+ * A tabular function for the analyser (Sentinel's `_GetWatchlist`, the ASIM parsers): parameters
+ * (name, Kusto type, and the default value's text for an optional one) and result columns.
+ */
+export interface KustoFunction {
+  readonly name: string;
+  readonly parameters: readonly (readonly [string, string] | readonly [string, string, string])[];
+  readonly columns: readonly (readonly [string, string])[];
+}
+
 const globalsCache = new Map<string, Kusto.Language.GlobalState>();
 
-/** Kusto globals whose default database (`database`) holds exactly these tables; cached by key. */
-export function kustoGlobals(key: string, database: string, tables: readonly KustoTable[]): Kusto.Language.GlobalState {
+function scalarType(typeName: string, where: string): Kusto.Language.Symbols.ScalarSymbol {
+  const type = Kusto.Language.Symbols.ScalarTypes.GetSymbol(typeName);
+  if (!type) throw new Error(`${where}: unknown Kusto type '${typeName}'`);
+  return type;
+}
+
+function columnSymbols(columns: readonly (readonly [string, string])[], where: string): Kusto.Language.Symbols.ColumnSymbol[] {
+  // description, originalColumns, source, examples
+  return columns.map(([column, typeName]) => new Kusto.Language.Symbols.ColumnSymbol(column, scalarType(typeName, `${where}.${column}`), null, null, null, null));
+}
+
+function functionSymbol(f: KustoFunction, database: string): Kusto.Language.Symbols.FunctionSymbol {
+  const { FunctionSymbol, Parameter, TableSymbol } = Kusto.Language.Symbols;
+  const where = `${database}.${f.name}`;
+  const parameters = f.parameters.map(([name, typeName, defaultValue]) => {
+    const type = scalarType(typeName, `${where}(${name})`);
+    if (defaultValue === undefined) return new Parameter.$ctor2(name, type);
+    // An optional parameter as Kusto declares one (`name:type = default`), parsed by Kusto.Language itself.
+    const parsed = listItems(Parameter.ParseList(`(${name}:${typeName} = ${defaultValue})`));
+    const p = parsed[0];
+    if (parsed.length !== 1 || !p || !p.IsOptional || p.Name !== name) throw new Error(`${where}(${name}): Kusto.Language does not read the declaration ${name}:${typeName} = ${defaultValue}`);
+    return p;
+  });
+  return new FunctionSymbol.$ctor5(f.name, new TableSymbol.ctor(columnSymbols(f.columns, where)), parameters);
+}
+
+/**
+ * Kusto globals whose default database (`database`) holds exactly these tables and tabular
+ * functions; cached by key.
+ */
+export function kustoGlobals(key: string, database: string, tables: readonly KustoTable[], functions: readonly KustoFunction[] = []): Kusto.Language.GlobalState {
   loadKusto();
   const cached = globalsCache.get(key);
   if (cached) return cached;
-  const { ColumnSymbol, DatabaseSymbol, ScalarTypes, TableSymbol } = Kusto.Language.Symbols;
-  const symbols = tables.map(
-    (t) =>
-      new TableSymbol.$ctor4(
-        t.name,
-        t.columns.map(([column, typeName]) => {
-          const type = ScalarTypes.GetSymbol(typeName);
-          if (!type) throw new Error(`${database}.${t.name}.${column}: unknown Kusto type '${typeName}'`);
-          return new ColumnSymbol(column, type, null, null, null, null); // description, originalColumns, source, examples
-        }),
-      ),
-  );
+  const { DatabaseSymbol, TableSymbol } = Kusto.Language.Symbols;
+  const symbols: Kusto.Language.Symbols.Symbol[] = [
+    ...tables.map((t) => new TableSymbol.$ctor4(t.name, columnSymbols(t.columns, `${database}.${t.name}`))),
+    ...functions.map((f) => functionSymbol(f, database)),
+  ];
   const globals = Kusto.Language.GlobalState.Default!.WithDatabase(new DatabaseSymbol.ctor(database, symbols));
   if (!globals) throw new Error('GlobalState.WithDatabase returned null');
   globalsCache.set(key, globals);

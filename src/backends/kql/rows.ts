@@ -1,23 +1,40 @@
 /**
- * The `DeviceProcessEvents` row a KQL profile's telemetry would hold for a canonical event (the
- * telemetry mapping of the KQL evaluator, evaluate.ts), and the table's schema.
+ * The row a KQL profile's telemetry would hold for a canonical event, in the profile's table for the
+ * event's log source (`DeviceProcessEvents`, `DeviceFileEvents`, `DeviceNetworkEvents`): the
+ * telemetry mapping of the KQL evaluator (evaluate.ts), and the tables' schemas.
  *
  * - **Every column of the table is present.** String columns the event does not fill are `""`: KQL
  *   strings cannot be null (semantics.md §2.1, K-null). Other columns are `null` unless known.
  * - Canonical fields are written under the profile's column (`profile.fields`) exactly as the event
  *   has them, placeholders included (the emitted query normalises a profile's placeholders itself);
- *   a missing or null canonical value is `""`.
+ *   a missing or null canonical value is `""`. An integer column (`RemotePort`, int) holds the
+ *   number a canonical value spells when it is the model's whole number (plain decimal, no sign or
+ *   leading zero, at most 15 digits) and fits the column's type, else null: telemetry has no number
+ *   for `"https"`, `"02375"` (not how a port is written) or a missing port.
  * - `_time` (ISO 8601) → the profile's time column as a `Date`, and the table's other time column
  *   (`Timestamp` / `TimeGenerated`: both schema sets have both) the same instant; unparsable or
  *   missing → null.
  * - `host` → `DeviceName`; `DeviceId` is a synthetic but deterministic 40-hex-digit id of the host
  *   (SHA-1 of the host name, the shape of a Defender device id); `ReportId` (long) a deterministic
  *   number derived from the whole event (SHA-1 of its canonical JSON, first 48 bits).
- * - Known by construction for this table: `ActionType` = "ProcessCreated"; `FileName` /
- *   `InitiatingProcessFileName` = the last path component of the image / parent image column (the
- *   Defender tables document them as the file name of the process image); in the sentinel schema
- *   `Type` = "DeviceProcessEvents" (Log Analytics writes the table name there).
+ * - Known by construction, per table: `ActionType` ("ProcessCreated", "FileCreated",
+ *   "ConnectionSuccess"); `FileName` (where the table has it) / `InitiatingProcessFileName` = the last
+ *   path component of the image / parent image column for processes, of the file / image column for
+ *   file events, and of the image column for connections (the Defender tables document them as the
+ *   file name of the process image or file); in the sentinel schema `Type` = the table name (Log
+ *   Analytics writes it there).
  * - Other keys of the event are not telemetry of this table and are dropped.
+ *
+ * An `asim` profile reads ASIM parser functions (`_Im_ProcessCreate`, `_Im_FileEvent`,
+ * `_Im_NetworkSession`; asim-tables.ts) instead: the row is the parser's output row, every declared
+ * column present as above, canonical fields under the profile's columns as above (`DstPortNumber`,
+ * int, from plain-decimal strings only), and by construction: `TimeGenerated`, `EventStartTime` and
+ * `EventEndTime` the event's instant (one event per record); `EventCount` 1; the facts of
+ * ASIM_FACTS (`EventType`, `EventSchema`, `EventResult`, for connections `NetworkDirection`
+ * "Outbound"); each alias of ASIM_DERIVED the value of the field it aliases (`Dvc` = `DvcHostname`,
+ * `User` = `TargetUsername` for processes, …), and each file-name field the last path component of
+ * its path field (`TargetProcessFilename`, `ActingProcessFilename`, `TargetFileName`, `FileName`).
+ * Nothing else is known: `Type` (the parser's source table), ids and product names stay `""`.
  */
 import { createHash } from 'node:crypto';
 import type { CanonicalField, LogsourceCategory } from '../../model/types.js';
@@ -26,19 +43,23 @@ import type { Row } from '../evaluation.js';
 import type { KqlProfile } from './profiles.js';
 import type { ProfileView } from '../types.js';
 import { fieldPairs } from '../fields.js';
-import { DEVICE_TABLE_COLUMNS } from './tables.js';
+import { kqlSourceOf } from './tables.js';
+import { ASIM_DERIVED, ASIM_FACTS } from './asim-tables.js';
 
 export type KqlColumnType = 'string' | 'long' | 'int' | 'real' | 'bool' | 'datetime' | 'timespan' | 'dynamic';
 export type KqlColumns = readonly (readonly [string, KqlColumnType])[];
 
-/** The tables (name → columns) a profile's queries are analysed and run against. */
+/**
+ * The sources (name → columns) a profile's queries read and are run against: the tables of its
+ * schema set, or its tabular functions (the ASIM parsers), that `profile.tables` names.
+ */
 export function kqlTablesOf(profile: KqlProfile | ProfileView<KqlProfile>): ReadonlyMap<string, KqlColumns> {
   const out = new Map<string, KqlColumns>();
   for (const table of Object.values(profile.tables)) {
     if (table === undefined) continue;
-    const columns = DEVICE_TABLE_COLUMNS[profile.schemaSet][table];
-    if (!columns) throw new Error(`kql profile ${profile.id}: no schema for table ${table}`);
-    out.set(table, columns);
+    const source = kqlSourceOf(profile.schemaSet, table);
+    if (!source) throw new Error(`kql profile ${profile.id}: no schema for table ${table}`);
+    out.set(table, source.columns);
   }
   return out;
 }
@@ -77,9 +98,33 @@ function canonicalJson(value: unknown): string {
 
 interface Template {
   readonly table: string;
+  /** A table of the schema set (a Device table), or a tabular function (an ASIM parser). */
+  readonly kind: 'table' | 'function';
   readonly empty: Readonly<Record<string, unknown>>;
-  readonly pairs: readonly (readonly [CanonicalField, string])[];
+  /** Canonical field, its column and how the column holds a canonical value. */
+  readonly pairs: readonly (readonly [CanonicalField, string, (v: unknown) => unknown])[];
   readonly columns: ReadonlySet<string>;
+}
+
+/** The model's whole number (src/ir/evaluate.ts numeq): plain decimal as telemetry writes it, no sign, no leading zero. */
+const WHOLE_NUMBER = /^(?:0|[1-9][0-9]{0,14})$/;
+
+const INTEGER_RANGE: Readonly<Partial<Record<KqlColumnType, readonly [number, number]>>> = {
+  int: [-2147483648, 2147483647],
+  long: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+
+/** How a column of this type holds a canonical value (a string, or absent). */
+function cellWriter(type: KqlColumnType, where: string): (v: unknown) => unknown {
+  if (type === 'string') return (v) => (typeof v === 'string' ? v : '');
+  const range = INTEGER_RANGE[type];
+  if (!range) throw new Error(`${where}: a canonical field cannot map to a ${type} column`);
+  const [lo, hi] = range;
+  return (v) => {
+    if (typeof v !== 'string' || !WHOLE_NUMBER.test(v)) return null;
+    const n = Number(v);
+    return n >= lo && n <= hi ? n : null;
+  };
 }
 
 const templates = new Map<string, Template>();
@@ -89,41 +134,75 @@ function templateOf(profile: ProfileView<KqlProfile>): Template {
   let t = templates.get(key);
   if (!t) {
     const table = profile.tables[profile.category];
-    const columns = table === undefined ? undefined : DEVICE_TABLE_COLUMNS[profile.schemaSet][table];
-    if (!table || !columns) throw new Error(`kql profile ${profile.id}: no table schema for ${profile.category}`);
+    const source = table === undefined ? undefined : kqlSourceOf(profile.schemaSet, table);
+    if (!table || !source) throw new Error(`kql profile ${profile.id}: no table schema for ${profile.category}`);
+    const { columns, kind } = source;
     const empty: Record<string, unknown> = {};
     for (const [name, type] of columns) empty[name] = type === 'string' ? '' : null;
-    const names = new Set(columns.map(([n]) => n));
-    const pairs = fieldPairs(profile.fields);
-    for (const [canonical, column] of pairs)
-      if (!names.has(column)) throw new Error(`kql profile ${profile.id}: field ${canonical} maps to ${column}, not a column of ${table}`);
-    t = { table, empty, pairs, columns: names };
+    const types = new Map(columns);
+    const pairs = fieldPairs(profile.fields).map(([canonical, column]) => {
+      const type = types.get(column);
+      if (!type) throw new Error(`kql profile ${profile.id}: field ${canonical} maps to ${column}, not a column of ${table}`);
+      return [canonical, column, cellWriter(type, `kql profile ${profile.id}: ${canonical} → ${table}.${column}`)] as const;
+    });
+    t = { table, kind, empty, pairs, columns: new Set(types.keys()) };
     templates.set(key, t);
   }
   return t;
 }
 
+/** The event's instant, or null when `_time` is missing or unparsable. */
+function instantOf(event: CanonicalEvent): Date | null {
+  const time = event._time;
+  const ms = typeof time === 'string' ? Date.parse(time) : time instanceof Date ? time.getTime() : Number.NaN;
+  return Number.isNaN(ms) ? null : new Date(ms);
+}
+
 /** The row of the profile's table for a canonical event, as the profile's telemetry would hold it. */
 export function kqlRow(event: CanonicalEvent, profile: ProfileView<KqlProfile>): Row {
-  const { table, empty, pairs, columns } = templateOf(profile);
+  const t = templateOf(profile);
+  return t.kind === 'function' ? asimRow(event, t) : deviceRow(event, profile, t);
+}
+
+/** A Device table's row (defender, sentinel). */
+function deviceRow(event: CanonicalEvent, profile: ProfileView<KqlProfile>, { table, empty, pairs, columns }: Template): Row {
   const facts = BY_CATEGORY[profile.category];
   const row: Record<string, unknown> = { ...empty };
   row.ActionType = facts.action;
   if (columns.has('Type')) row.Type = table;
-  for (const [canonical, column] of pairs) {
-    const v = Object.hasOwn(event, canonical) ? event[canonical] : undefined;
-    row[column] = typeof v === 'string' ? v : '';
-  }
-  const time = event._time;
-  const ms = typeof time === 'string' ? Date.parse(time) : time instanceof Date ? time.getTime() : Number.NaN;
-  for (const c of TIME_COLUMNS) if (columns.has(c)) row[c] = Number.isNaN(ms) ? null : new Date(ms);
+  for (const [canonical, column, write] of pairs) row[column] = write(Object.hasOwn(event, canonical) ? event[canonical] : undefined);
+  const instant = instantOf(event);
+  for (const c of TIME_COLUMNS) if (columns.has(c)) row[c] = instant === null ? null : new Date(instant.getTime());
   const host = typeof event.Host === 'string' ? event.Host : '';
   row.DeviceName = host;
   row.DeviceId = sha1(`DeviceId:${host}`);
   row.ReportId = parseInt(sha1(`ReportId:${canonicalJson(event)}`).slice(0, 12), 16);
   const file = profile.fields[facts.fileName];
-  if (file && typeof row[file] === 'string') row.FileName = baseName(row[file] as string);
+  if (file && columns.has('FileName') && typeof row[file] === 'string') row.FileName = baseName(row[file] as string);
   const initiating = profile.fields[facts.initiatingFileName];
   if (initiating && typeof row[initiating] === 'string') row.InitiatingProcessFileName = baseName(row[initiating] as string);
+  return row;
+}
+
+/** The event's instant columns of an ASIM parser's row: one event per record. */
+const ASIM_TIME_COLUMNS = ['TimeGenerated', 'EventStartTime', 'EventEndTime'] as const;
+
+/** An ASIM parser's output row (asim). */
+function asimRow(event: CanonicalEvent, { table, empty, pairs, columns }: Template): Row {
+  const row: Record<string, unknown> = { ...empty };
+  const set = (column: string, value: unknown) => {
+    if (!columns.has(column)) throw new Error(`internal: ${table} has no column ${column}`);
+    row[column] = value;
+  };
+  for (const [column, value] of Object.entries(ASIM_FACTS[table] ?? {})) set(column, value);
+  set('EventCount', 1);
+  for (const [canonical, column, write] of pairs) row[column] = write(Object.hasOwn(event, canonical) ? event[canonical] : undefined);
+  const instant = instantOf(event);
+  for (const c of ASIM_TIME_COLUMNS) set(c, instant === null ? null : new Date(instant.getTime()));
+  const derived = ASIM_DERIVED[table];
+  if (derived) {
+    for (const [alias, field] of Object.entries(derived.aliases)) set(alias, row[field]);
+    for (const [name, path] of Object.entries(derived.fileNames)) set(name, typeof row[path] === 'string' ? baseName(row[path] as string) : '');
+  }
   return row;
 }

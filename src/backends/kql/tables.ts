@@ -2,11 +2,61 @@
  * Columns (name, Kusto type), in order, of the Device tables the KQL profiles read, per schema set.
  * Copied from ../shared/reference/defender-tables.json (facts from the Defender XDR advanced-hunting
  * table pages and the Azure Monitor Logs table reference); test/kql/evaluate.test.ts checks that
- * they equal the JSON.
+ * they equal the JSON. The `asim` schema set reads no table: its sources are the ASIM parser
+ * functions (asim-tables.ts).
  */
 import type { KqlColumns } from './rows.js';
+import { ASIM_FUNCTIONS } from './asim-tables.js';
+import { kqlColumn } from './escape.js';
+import { WATCHLIST_COLUMNS, WATCHLIST_FUNCTION } from './watchlists.js';
 
-export const DEVICE_TABLE_COLUMNS: Readonly<Record<'defender' | 'sentinel', Readonly<Record<string, KqlColumns>>>> = {
+/** Which table and function schemas a KQL profile's queries are checked and run against. */
+export type KqlSchemaSet = 'defender' | 'sentinel' | 'asim';
+
+/**
+ * A tabular function a schema set's workspace provides: its parameters (name, Kusto type, and the
+ * default value's text when the parameter is optional) and result columns (name, Kusto type).
+ */
+export interface KqlTableFunction {
+  readonly name: string;
+  readonly parameters: readonly (readonly [string, string] | readonly [string, string, string])[];
+  readonly columns: KqlColumns;
+}
+
+const WATCHLIST: KqlTableFunction = { name: WATCHLIST_FUNCTION, parameters: [['watchlistAlias', 'string']], columns: WATCHLIST_COLUMNS };
+
+/**
+ * The functions each schema set declares beside its tables: Sentinel workspaces have
+ * `_GetWatchlist(watchlistAlias)` (K-wl); Defender advanced hunting has no watchlists; the `asim`
+ * set is a Sentinel workspace read through the ASIM unifying parsers (asim-tables.ts).
+ */
+export const SCHEMA_FUNCTIONS: Readonly<Record<KqlSchemaSet, readonly KqlTableFunction[]>> = {
+  defender: [],
+  sentinel: [WATCHLIST],
+  asim: [WATCHLIST, ...ASIM_FUNCTIONS],
+};
+
+/** A source a profile names for a log source: a table of its schema set, or a tabular function called without arguments. */
+export interface KqlSource {
+  readonly name: string;
+  readonly kind: 'table' | 'function';
+  readonly columns: KqlColumns;
+}
+
+/** The schema set's table or tabular function of this name, or undefined. */
+export function kqlSourceOf(schemaSet: KqlSchemaSet, name: string): KqlSource | undefined {
+  const table = DEVICE_TABLE_COLUMNS[schemaSet][name];
+  if (table) return { name, kind: 'table', columns: table };
+  const f = SCHEMA_FUNCTIONS[schemaSet].find((fn) => fn.name === name);
+  return f && f.name !== WATCHLIST_FUNCTION ? { name, kind: 'function', columns: f.columns } : undefined;
+}
+
+/** How a query reads a source: a table by its name, a function by a call with no arguments (`_Im_ProcessCreate()`). */
+export function kqlSourceText(schemaSet: KqlSchemaSet, name: string): string {
+  return kqlSourceOf(schemaSet, name)?.kind === 'function' ? `${name}()` : kqlColumn(name);
+}
+
+export const DEVICE_TABLE_COLUMNS: Readonly<Record<KqlSchemaSet, Readonly<Record<string, KqlColumns>>>> = {
   defender: {
     DeviceProcessEvents: [['Timestamp', 'datetime'], ['DeviceId', 'string'], ['DeviceName', 'string'], ['ActionType', 'string'], ['FileName', 'string'], ['FolderPath', 'string'], ['SHA1', 'string'], ['SHA256', 'string'], ['MD5', 'string'], ['FileSize', 'long'], ['ProcessVersionInfoCompanyName', 'string'], ['ProcessVersionInfoProductName', 'string'], ['ProcessVersionInfoProductVersion', 'string'], ['ProcessVersionInfoInternalFileName', 'string'], ['ProcessVersionInfoOriginalFileName', 'string'], ['ProcessVersionInfoFileDescription', 'string'], ['ProcessId', 'long'], ['ProcessCommandLine', 'string'], ['ProcessIntegrityLevel', 'string'], ['ProcessTokenElevation', 'string'], ['ProcessCreationTime', 'datetime'], ['AccountDomain', 'string'], ['AccountName', 'string'], ['AccountSid', 'string'], ['AccountUpn', 'string'], ['AccountObjectId', 'string'], ['LogonId', 'long'], ['InitiatingProcessAccountDomain', 'string'], ['InitiatingProcessAccountName', 'string'], ['InitiatingProcessAccountSid', 'string'], ['InitiatingProcessAccountUpn', 'string'], ['InitiatingProcessAccountObjectId', 'string'], ['InitiatingProcessIntegrityLevel', 'string'], ['InitiatingProcessTokenElevation', 'string'], ['InitiatingProcessSHA1', 'string'], ['InitiatingProcessSHA256', 'string'], ['InitiatingProcessMD5', 'string'], ['InitiatingProcessFileName', 'string'], ['InitiatingProcessFileSize', 'long'], ['InitiatingProcessVersionInfoCompanyName', 'string'], ['InitiatingProcessVersionInfoProductName', 'string'], ['InitiatingProcessVersionInfoProductVersion', 'string'], ['InitiatingProcessVersionInfoInternalFileName', 'string'], ['InitiatingProcessVersionInfoOriginalFileName', 'string'], ['InitiatingProcessVersionInfoFileDescription', 'string'], ['InitiatingProcessId', 'long'], ['InitiatingProcessCommandLine', 'string'], ['InitiatingProcessCreationTime', 'datetime'], ['InitiatingProcessFolderPath', 'string'], ['InitiatingProcessParentId', 'long'], ['InitiatingProcessParentFileName', 'string'], ['InitiatingProcessParentCreationTime', 'datetime'], ['InitiatingProcessLogonId', 'long'], ['InitiatingProcessSignerType', 'string'], ['InitiatingProcessSignatureStatus', 'string'], ['ReportId', 'long'], ['AppGuardContainerId', 'string'], ['AdditionalFields', 'string'], ['InitiatingProcessSessionId', 'long'], ['IsInitiatingProcessRemoteSession', 'bool'], ['InitiatingProcessRemoteSessionDeviceName', 'string'], ['InitiatingProcessRemoteSessionIP', 'string'], ['CreatedProcessSessionId', 'long'], ['IsProcessRemoteSession', 'bool'], ['ProcessRemoteSessionDeviceName', 'string'], ['ProcessRemoteSessionIP', 'string'], ['ProcessUniqueId', 'string'], ['InitiatingProcessUniqueId', 'string'], ['TimeGenerated', 'datetime']],
     DeviceFileEvents: [['Timestamp', 'datetime'], ['DeviceId', 'string'], ['DeviceName', 'string'], ['ActionType', 'string'], ['FileName', 'string'], ['FolderPath', 'string'], ['SHA1', 'string'], ['SHA256', 'string'], ['MD5', 'string'], ['FileOriginUrl', 'string'], ['FileOriginReferrerUrl', 'string'], ['FileOriginIP', 'string'], ['PreviousFolderPath', 'string'], ['PreviousFileName', 'string'], ['FileSize', 'long'], ['InitiatingProcessAccountDomain', 'string'], ['InitiatingProcessAccountName', 'string'], ['InitiatingProcessAccountSid', 'string'], ['InitiatingProcessAccountUpn', 'string'], ['InitiatingProcessAccountObjectId', 'string'], ['InitiatingProcessIntegrityLevel', 'string'], ['InitiatingProcessTokenElevation', 'string'], ['InitiatingProcessSHA1', 'string'], ['InitiatingProcessSHA256', 'string'], ['InitiatingProcessMD5', 'string'], ['InitiatingProcessFileName', 'string'], ['InitiatingProcessFileSize', 'long'], ['InitiatingProcessVersionInfoCompanyName', 'string'], ['InitiatingProcessVersionInfoProductName', 'string'], ['InitiatingProcessVersionInfoProductVersion', 'string'], ['InitiatingProcessVersionInfoInternalFileName', 'string'], ['InitiatingProcessVersionInfoOriginalFileName', 'string'], ['InitiatingProcessVersionInfoFileDescription', 'string'], ['InitiatingProcessId', 'long'], ['InitiatingProcessCommandLine', 'string'], ['InitiatingProcessCreationTime', 'datetime'], ['InitiatingProcessFolderPath', 'string'], ['InitiatingProcessParentId', 'long'], ['InitiatingProcessParentFileName', 'string'], ['InitiatingProcessParentCreationTime', 'datetime'], ['RequestProtocol', 'string'], ['RequestSourceIP', 'string'], ['RequestSourcePort', 'int'], ['RequestAccountName', 'string'], ['RequestAccountDomain', 'string'], ['RequestAccountSid', 'string'], ['ShareName', 'string'], ['SensitivityLabel', 'string'], ['SensitivitySubLabel', 'string'], ['IsAzureInfoProtectionApplied', 'bool'], ['ReportId', 'long'], ['AppGuardContainerId', 'string'], ['AdditionalFields', 'string'], ['InitiatingProcessSessionId', 'long'], ['IsInitiatingProcessRemoteSession', 'bool'], ['InitiatingProcessRemoteSessionDeviceName', 'string'], ['InitiatingProcessRemoteSessionIP', 'string'], ['InitiatingProcessUniqueId', 'string'], ['TimeGenerated', 'datetime']],
@@ -17,4 +67,5 @@ export const DEVICE_TABLE_COLUMNS: Readonly<Record<'defender' | 'sentinel', Read
     DeviceFileEvents: [['Timestamp', 'datetime'], ['DeviceId', 'string'], ['DeviceName', 'string'], ['ActionType', 'string'], ['FileName', 'string'], ['FolderPath', 'string'], ['SHA1', 'string'], ['SHA256', 'string'], ['MD5', 'string'], ['FileOriginUrl', 'string'], ['FileOriginReferrerUrl', 'string'], ['FileOriginIP', 'string'], ['PreviousFolderPath', 'string'], ['PreviousFileName', 'string'], ['FileSize', 'long'], ['InitiatingProcessAccountDomain', 'string'], ['InitiatingProcessAccountName', 'string'], ['InitiatingProcessAccountSid', 'string'], ['InitiatingProcessAccountUpn', 'string'], ['InitiatingProcessAccountObjectId', 'string'], ['InitiatingProcessIntegrityLevel', 'string'], ['InitiatingProcessTokenElevation', 'string'], ['InitiatingProcessSHA1', 'string'], ['InitiatingProcessSHA256', 'string'], ['InitiatingProcessMD5', 'string'], ['InitiatingProcessFileName', 'string'], ['InitiatingProcessFileSize', 'long'], ['InitiatingProcessVersionInfoCompanyName', 'string'], ['InitiatingProcessVersionInfoProductName', 'string'], ['InitiatingProcessVersionInfoProductVersion', 'string'], ['InitiatingProcessVersionInfoInternalFileName', 'string'], ['InitiatingProcessVersionInfoOriginalFileName', 'string'], ['InitiatingProcessVersionInfoFileDescription', 'string'], ['InitiatingProcessId', 'long'], ['InitiatingProcessCommandLine', 'string'], ['InitiatingProcessCreationTime', 'datetime'], ['InitiatingProcessFolderPath', 'string'], ['InitiatingProcessParentId', 'long'], ['InitiatingProcessParentFileName', 'string'], ['InitiatingProcessParentCreationTime', 'datetime'], ['RequestProtocol', 'string'], ['RequestSourceIP', 'string'], ['RequestSourcePort', 'int'], ['RequestAccountName', 'string'], ['RequestAccountDomain', 'string'], ['RequestAccountSid', 'string'], ['ShareName', 'string'], ['SensitivityLabel', 'string'], ['SensitivitySubLabel', 'string'], ['IsAzureInfoProtectionApplied', 'bool'], ['ReportId', 'long'], ['AppGuardContainerId', 'string'], ['AdditionalFields', 'dynamic'], ['InitiatingProcessSessionId', 'long'], ['IsInitiatingProcessRemoteSession', 'bool'], ['InitiatingProcessRemoteSessionDeviceName', 'string'], ['InitiatingProcessRemoteSessionIP', 'string'], ['InitiatingProcessUniqueId', 'string'], ['TimeGenerated', 'datetime'], ['TenantId', 'string'], ['SourceSystem', 'string'], ['Type', 'string'], ['MachineGroup', 'string'], ['_BilledSize', 'real'], ['_IsBillable', 'string']],
     DeviceNetworkEvents: [['Timestamp', 'datetime'], ['DeviceId', 'string'], ['DeviceName', 'string'], ['ActionType', 'string'], ['RemoteIP', 'string'], ['RemotePort', 'int'], ['RemoteUrl', 'string'], ['LocalIP', 'string'], ['LocalPort', 'int'], ['Protocol', 'string'], ['LocalIPType', 'string'], ['RemoteIPType', 'string'], ['InitiatingProcessAccountDomain', 'string'], ['InitiatingProcessAccountName', 'string'], ['InitiatingProcessAccountSid', 'string'], ['InitiatingProcessAccountUpn', 'string'], ['InitiatingProcessAccountObjectId', 'string'], ['InitiatingProcessIntegrityLevel', 'string'], ['InitiatingProcessTokenElevation', 'string'], ['InitiatingProcessSHA1', 'string'], ['InitiatingProcessSHA256', 'string'], ['InitiatingProcessMD5', 'string'], ['InitiatingProcessFileName', 'string'], ['InitiatingProcessFileSize', 'long'], ['InitiatingProcessVersionInfoCompanyName', 'string'], ['InitiatingProcessVersionInfoProductName', 'string'], ['InitiatingProcessVersionInfoProductVersion', 'string'], ['InitiatingProcessVersionInfoInternalFileName', 'string'], ['InitiatingProcessVersionInfoOriginalFileName', 'string'], ['InitiatingProcessVersionInfoFileDescription', 'string'], ['InitiatingProcessId', 'long'], ['InitiatingProcessCommandLine', 'string'], ['InitiatingProcessCreationTime', 'datetime'], ['InitiatingProcessFolderPath', 'string'], ['InitiatingProcessParentId', 'long'], ['InitiatingProcessParentFileName', 'string'], ['InitiatingProcessParentCreationTime', 'datetime'], ['ReportId', 'long'], ['AppGuardContainerId', 'string'], ['AdditionalFields', 'dynamic'], ['InitiatingProcessSessionId', 'long'], ['IsInitiatingProcessRemoteSession', 'bool'], ['InitiatingProcessRemoteSessionDeviceName', 'string'], ['InitiatingProcessRemoteSessionIP', 'string'], ['InitiatingProcessUniqueId', 'string'], ['TimeGenerated', 'datetime'], ['TenantId', 'string'], ['SourceSystem', 'string'], ['Type', 'string'], ['MachineGroup', 'string'], ['_BilledSize', 'real'], ['_IsBillable', 'string']],
   },
+  asim: {},
 };

@@ -19,9 +19,11 @@ export type SelectionValue = Record<string, string | string[] | number | number[
 
 /**
  * Collects selections under unique names: `match_<n>` for the rule's match, `sig_<signal>_<n>` for a
- * signal, `empty_<Field>` for absent-field guards. Names are unique (signal ids are lower-case, field
- * names are not), and a signal's selections are its own, so they can be read back per signal. An
- * identical selection within one prefix reuses its name.
+ * signal, `filter_<list>_<n>` for an allowlist suppression, `empty_<Field>` for absent-field guards.
+ * Names are unique: the kinds differ in their first word, and within a kind `<n>` is the last
+ * `_`-separated part and all digits, so `sig_a_1_1` (signal `a_1`) is never one of signal `a`'s. A
+ * signal's selections are its own, so they can be read back per signal. An identical selection
+ * within one prefix reuses its name.
  */
 export class Selections {
   readonly entries: [string, SelectionValue][] = [];
@@ -50,6 +52,11 @@ export class Selections {
 
 export function signalSelectionPrefix(signalId: string): string {
   return `sig_${signalId}`;
+}
+
+/** Sigma's convention names what a condition excludes `filter…`; one prefix per allowlist. */
+export function filterSelectionPrefix(listName: string): string {
+  return `filter_${listName}`;
 }
 
 export function cAnd(args: readonly Cond[]): Cond {

@@ -2,8 +2,10 @@
  * The Sigma evaluator: reads an emitted Sigma file (one YAML document per verdict tier, each a Sigma
  * rule with the custom attribute `t1612: {rule, tier, action}`) and runs its detections over Sigma
  * taxonomy log records (rows.ts). It implements semantics.md §3.1–§3.3 and nothing else; whatever it
- * meets outside that (a modifier such as `|windash`, keyword searches, correlation documents, `|`
- * aggregations in a condition, …) raises UnsupportedConstruct naming it. It never reads the IR.
+ * meets outside that (a modifier such as `|windash`, keyword searches, a correlation document in a
+ * rule's file, `|` aggregations in a condition, …) raises UnsupportedConstruct naming it. It never
+ * reads the IR. A correlation's file (base rules and one `temporal_ordered` correlation, §3.5) is read
+ * by `compileCorrelation`; temporal.ts states the chain meaning it implements.
  *
  * Each document is compiled once into closures; a selection used by several documents of the file
  * (the tiers of one rule share them) is evaluated at most once per row (a per-row memo).
@@ -18,8 +20,10 @@
  *   `*`, `?` or `\` makes that character literal; `\` before any other character, or at the end, is a
  *   literal backslash (so `\\*` = backslash + wildcard, `\\\*` = backslash + literal star, and three
  *   or four backslashes are two backslashes). A missing or null field matches no string value, `''`
- *   included. Numbers in the rule match the field's text equal to their decimal form; numbers and
- *   booleans in the record are matched as their text.
+ *   included. A number in the rule is the string of its decimal form (pySigma's SigmaNumber is written
+ *   by backends as its str(); semantics.md §3.1 "treated as strings"), so `2375` matches the text
+ *   "2375" and not "02375", "2375.0" or " 2375"; numbers and booleans in the record are matched as
+ *   their text. A number with `|contains`/`|startswith`/`|endswith` is refused.
  * - **Case-insensitivity** folds ASCII letters only (`A`–`Z` ↔ `a`–`z`), exactly like the IR's
  *   `asciiLower` (src/ir/evaluate.ts): the project's documented model, because engines fold
  *   non-ASCII letters (and `K`/`ſ`) differently, and the checks keep non-ASCII letters out of
@@ -36,7 +40,10 @@
  *   dot-all (§3.2). A missing or null field matches no regex.
  * - `|cidr` takes IPv4 or IPv6 networks, strict like pySigma's `ip_network(strict)`: host bits set,
  *   a malformed network or a netmask instead of a prefix length is refused. A field value that is not
- *   an address of the same family does not match.
+ *   an address of the same family does not match: an IPv4 network holds IPv4 addresses only and an
+ *   IPv6 network IPv6 only (`::ffff:10.0.0.1` is IPv6), as Python's `ipaddress` (which pySigma uses)
+ *   and src/ir/ip.ts read them; addresses are read as src/ir/ip.ts states (no leading zeros in an
+ *   octet, no zone id), by this file's own parser so that the two readings check each other.
  * - **Conditions** (§3.3): identifiers, `and`, `or`, `not`, parentheses, `1 of P`, `any of P`,
  *   `all of P`, `1 of them`, `all of them`; precedence or < and < not < x-of < ( ). Keywords are
  *   lower-case. `P` matches identifiers in full with `*` as any run. `them` and patterns leave out
@@ -47,12 +54,14 @@
 import type { ProfileView } from '../types.js';
 import { signalSelectionPrefix } from './condition.js';
 import yaml from 'js-yaml';
-import type { CompiledQuery, QueryEvaluator, Row, TargetResult } from '../evaluation.js';
+import type { CompiledCorrelation, CompiledQuery, QueryEvaluator, Row, StreamRow, TargetResult } from '../evaluation.js';
+import { sortChains, type ChainResult } from '../../ir/correlation.js';
 import { UnsupportedConstruct } from '../evaluation.js';
 import type { EmittedFile } from '../types.js';
 import { pcreToJs } from '../pcre.js';
 import type { SigmaProfile } from './profiles.js';
 import { sigmaRow } from './rows.js';
+import { temporalOrderedChains, type StageEvent } from './temporal.js';
 
 /** The Sigma text is not valid Sigma (as opposed to valid Sigma this evaluator does not implement). */
 export class SigmaRuleError extends Error {
@@ -552,29 +561,50 @@ function t1612Attribute(doc: Record<string, unknown>, index: number): { tier: st
   return { tier: a.tier, action: a.action };
 }
 
-function loadDocuments(query: EmittedFile): Record<string, unknown>[] {
+/** The file's YAML documents (empty ones left out), each a map, with its 1-based position. */
+function parseDocuments(query: EmittedFile): { doc: Record<string, unknown>; at: number }[] {
   let docs: unknown[];
   try {
     docs = yaml.loadAll(query.content);
   } catch (e) {
     return invalid(`${query.path} is not YAML: ${(e as Error).message}`);
   }
-  const out: Record<string, unknown>[] = [];
+  const out: { doc: Record<string, unknown>; at: number }[] = [];
   docs.forEach((d, i) => {
     if (d === null || d === undefined) return;
     if (!isMap(d)) invalid(`${query.path}: document ${i + 1} is not a map`);
-    const doc = d as Record<string, unknown>;
-    if ('correlation' in doc) unsupported(`correlation rule (document ${i + 1} of ${query.path})`);
-    if ('filter' in doc && !('detection' in doc)) unsupported(`Sigma filter (document ${i + 1} of ${query.path})`);
-    if (!isMap(doc.detection)) invalid(`${query.path}: document ${i + 1} has no detection map`);
-    out.push(doc);
+    out.push({ doc: d as Record<string, unknown>, at: i + 1 });
   });
   return out;
 }
 
-export function compileSigmaFile(query: EmittedFile): CompiledQuery {
-  const docs = loadDocuments(query);
-  // One predicate (and one memo slot) per distinct selection content in the file.
+/** A detection rule document: not a filter, with a detection map. */
+function checkRuleDocument(query: EmittedFile, doc: Record<string, unknown>, at: number): Record<string, unknown> {
+  if ('filter' in doc && !('detection' in doc)) unsupported(`Sigma filter (document ${at} of ${query.path})`);
+  if (!isMap(doc.detection)) invalid(`${query.path}: document ${at} has no detection map`);
+  return doc;
+}
+
+function loadDocuments(query: EmittedFile): Record<string, unknown>[] {
+  return parseDocuments(query).map(({ doc, at }) => {
+    if ('correlation' in doc) unsupported(`correlation rule (document ${at} of ${query.path})`);
+    return checkRuleDocument(query, doc, at);
+  });
+}
+
+/**
+ * Detection rule documents compiled together: one predicate (and one memo slot) per distinct
+ * selection content across them, so a selection several documents share is evaluated once per row.
+ * `reset()` must be called before each new row.
+ */
+interface CompiledDetections {
+  readonly matches: readonly Pred[];
+  reset(): void;
+  /** Selection name → its YAML value (the first document's, for names several documents use). */
+  readonly selectionYaml: ReadonlyMap<string, unknown>;
+}
+
+function compileDetections(docs: readonly Record<string, unknown>[]): CompiledDetections {
   const slotOf = new Map<string, number>();
   const raws: Pred[] = [];
   let cache = new Uint8Array(0);
@@ -590,7 +620,7 @@ export function compileSigmaFile(query: EmittedFile): CompiledQuery {
   };
   const selectionYaml = new Map<string, unknown>();
 
-  const compiled: CompiledDocument[] = docs.map((doc, index) => {
+  const matches = docs.map((doc, index) => {
     const detection = doc.detection as Record<string, unknown>;
     const selections = new Map<string, Pred>();
     for (const [name, value] of Object.entries(detection)) {
@@ -609,16 +639,22 @@ export function compileSigmaFile(query: EmittedFile): CompiledQuery {
     const cond = detection.condition;
     const conds = Array.isArray(cond) ? cond : [cond];
     if (!conds.length || conds.some((c) => typeof c !== 'string')) invalid(`document ${index + 1}: condition must be a string or a list of strings`);
-    const matches = orOf((conds as string[]).map((c) => compileCondition(c, { selections })));
-    return { ...t1612Attribute(doc, index), matches };
+    return orOf((conds as string[]).map((c) => compileCondition(c, { selections })));
   });
   cache = new Uint8Array(raws.length);
+  return { matches, reset: () => cache.fill(0), selectionYaml };
+}
+
+export function compileSigmaFile(query: EmittedFile): CompiledQuery {
+  const docs = loadDocuments(query);
+  const detections = compileDetections(docs);
+  const compiled: CompiledDocument[] = docs.map((doc, index) => ({ ...t1612Attribute(doc, index), matches: detections.matches[index]! }));
 
   return {
     run(rows) {
       const out: TargetResult[] = [];
       for (const row of rows) {
-        cache.fill(0);
+        detections.reset();
         for (const d of compiled) if (d.matches(row)) out.push({ row, tier: d.tier, action: d.action });
       }
       return out;
@@ -627,9 +663,131 @@ export function compileSigmaFile(query: EmittedFile): CompiledQuery {
       // The emitter names a signal's selections `sig_<id>_<n>` (condition.ts, signalSelectionPrefix).
       const own = new RegExp(`^${signalSelectionPrefix(signalId).replace(/[\\^$.*+?()[\]{}|/-]/g, (c) => `\\${c}`)}_[0-9]+$`);
       const picked: Record<string, unknown> = {};
-      for (const [name, value] of selectionYaml) if (own.test(name)) picked[name] = value;
+      for (const [name, value] of detections.selectionYaml) if (own.test(name)) picked[name] = value;
       if (!Object.keys(picked).length) return undefined;
       return yaml.dump(picked, { lineWidth: -1, noRefs: true, sortKeys: false }).trimEnd();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Correlation files (§3.5): base rules, then one temporal_ordered correlation over them
+
+const TIMESPAN = /^([0-9]+)(s|m|h|d)$/;
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+
+/** `timespan: <n>s|m|h|d` (§3.5) in seconds. */
+export function timespanSeconds(text: unknown): number {
+  if (typeof text !== 'string') return invalid(`timespan must be a string like 30m, got ${JSON.stringify(text)}`);
+  const m = TIMESPAN.exec(text);
+  if (!m) return unsupported(`timespan ${JSON.stringify(text)} (only <n>s, <n>m, <n>h or <n>d)`);
+  return Number(m[1]) * UNIT_SECONDS[m[2] as keyof typeof UNIT_SECONDS];
+}
+
+interface TemporalOrdered {
+  /** Referenced rules (by name or id), in order. */
+  readonly rules: readonly string[];
+  readonly groupBy: readonly string[];
+  readonly timespan: number;
+}
+
+const stringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/**
+ * The `correlation:` map of a temporal_ordered rule. `generate` only decides whether the base rules
+ * also run on their own, so it changes no chain; `condition` (an extended temporal expression) and
+ * `aliases` are not implemented, nor are the other correlation types.
+ */
+function readTemporalOrdered(doc: Record<string, unknown>, where: string): TemporalOrdered {
+  const c = doc.correlation;
+  if (!isMap(c)) return invalid(`${where}: correlation must be a map`);
+  if (c.type !== 'temporal_ordered') return unsupported(`correlation type ${JSON.stringify(c.type)} (${where})`);
+  for (const key of Object.keys(c))
+    if (!['type', 'rules', 'group-by', 'timespan', 'generate'].includes(key)) unsupported(`correlation key ${key} (${where})`);
+  if (!stringList(c.rules) || c.rules.length === 0) return invalid(`${where}: rules must be a non-empty list of rule names or ids`);
+  if (new Set(c.rules).size !== c.rules.length) return invalid(`${where}: rules lists a rule twice`);
+  if (!stringList(c['group-by'])) return invalid(`${where}: temporal_ordered needs group-by, a list of field names`);
+  return { rules: c.rules, groupBy: c['group-by'], timespan: timespanSeconds(c.timespan) };
+}
+
+/** The referenced base rule documents, in `rules` order, each with its logsource category. */
+function stageDocuments(query: EmittedFile, bases: readonly { doc: Record<string, unknown>; at: number }[], refs: readonly string[]): { doc: Record<string, unknown>; category: string }[] {
+  return refs.map((ref) => {
+    const found = bases.filter(({ doc }) => doc.name === ref || doc.id === ref);
+    if (found.length !== 1) return invalid(`${query.path}: the correlation references ${ref}, which ${found.length ? 'several documents' : 'no document'} of the file name${found.length ? '' : 's'}`);
+    const { doc, at } = found[0]!;
+    const logsource = doc.logsource;
+    if (!isMap(logsource) || typeof logsource.category !== 'string') return unsupported(`a base rule without a logsource category (document ${at} of ${query.path})`);
+    return { doc: checkRuleDocument(query, doc, at), category: logsource.category };
+  });
+}
+
+/** Per category, the profile's field name → canonical field, to report groups in the model's terms. */
+function canonicalNames(profile: SigmaProfile): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  for (const [category, fields] of Object.entries(profile.fields)) out.set(category, new Map(Object.entries(fields ?? {}).map(([canonical, name]) => [name!, canonical])));
+  return out;
+}
+
+/** A record's group-by values, or undefined when it lacks one (missing or null: it is in no group). */
+function groupValues(row: Row, fields: readonly string[]): string[] | undefined {
+  const values: string[] = [];
+  for (const f of fields) {
+    const v = textOf(reader(f)(row), f);
+    if (v === undefined) return undefined;
+    values.push(v);
+  }
+  return values;
+}
+
+/** A record's `_time` (ISO 8601, rows.ts) in epoch seconds. */
+function timeOf(row: Row): number {
+  const t = row._time;
+  const ms = typeof t === 'string' ? Date.parse(t) : NaN;
+  if (Number.isNaN(ms)) throw new Error(`sigma: a record without an ISO 8601 _time (${JSON.stringify(t)}) cannot be placed in a chain`);
+  return ms / 1000;
+}
+
+/**
+ * A correlation file: its base rules are run over the records of their own logsource category, and
+ * their matches are chained as temporal.ts states `temporal_ordered` (ordered, within the timespan,
+ * equal group-by values). Group-by values are compared as exact text: the spec says only "equal", and
+ * the pySigma Splunk backend's `stats … by` (§3.5) groups case-sensitively [inferred]. Results report
+ * the group under the canonical field names the profile maps (Computer → Host).
+ */
+export function compileSigmaCorrelation(query: EmittedFile, profile: SigmaProfile): CompiledCorrelation {
+  const docs = parseDocuments(query);
+  const correlations = docs.filter(({ doc }) => 'correlation' in doc);
+  if (correlations.length !== 1) return unsupported(`${correlations.length} correlation documents in ${query.path} (one is implemented)`);
+  const { doc: corrDoc, at } = correlations[0]!;
+  const spec = readTemporalOrdered(corrDoc, `document ${at} of ${query.path}`);
+  const stages = stageDocuments(query, docs.filter(({ doc }) => !('correlation' in doc)), spec.rules);
+  const detections = compileDetections(stages.map((s) => s.doc));
+  const names = canonicalNames(profile);
+  const canonicalGroup = (category: string, values: readonly string[]): Record<string, string> =>
+    Object.fromEntries(
+      spec.groupBy.map((f, i) => {
+        const canonical = names.get(category)?.get(f);
+        if (!canonical) return invalid(`${query.path}: group-by field ${f} is no field of ${category} in profile ${profile.id}`);
+        return [canonical, values[i]!];
+      }),
+    );
+
+  return {
+    run(rows: readonly StreamRow[]): ChainResult[] {
+      const events: StageEvent[] = [];
+      const groups = new Map<string, Record<string, string>>();
+      for (const { category, row } of rows) {
+        const values = groupValues(row, spec.groupBy);
+        if (!values) continue;
+        detections.reset();
+        const filled = stages.flatMap((s, k) => (s.category === category && detections.matches[k]!(row) ? [k] : []));
+        if (!filled.length) continue;
+        const key = JSON.stringify(values);
+        if (!groups.has(key)) groups.set(key, canonicalGroup(category, values));
+        events.push({ time: timeOf(row), stages: filled, group: key });
+      }
+      return sortChains(temporalOrderedChains(events, stages.length, spec.timespan).map((c) => ({ group: { ...groups.get(c.group)! }, start: c.start, end: c.end })));
     },
   };
 }
@@ -639,5 +797,8 @@ export const sigmaEvaluator: QueryEvaluator<SigmaProfile> = {
   toRow: sigmaRow,
   compile(query: EmittedFile, _shared: readonly EmittedFile[], _profile: ProfileView<SigmaProfile>): CompiledQuery {
     return compileSigmaFile(query);
+  },
+  compileCorrelation(query: EmittedFile, _shared: readonly EmittedFile[], profile: SigmaProfile): CompiledCorrelation {
+    return compileSigmaCorrelation(query, profile);
   },
 };

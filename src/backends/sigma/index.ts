@@ -2,68 +2,40 @@
  * Sigma target. Sigma has no scores, so each tier becomes its own Sigma rule whose condition is
  * exactly "this rule's events, whose signals reach the threshold, land on this tier and on no earlier
  * one" (src/ir/tier-logic.ts), built from named selections. `level` comes from the tier; a `risk`
- * tier is `informational` (recorded, not alerted).
+ * tier is `informational` (recorded, not alerted). Allowlist suppressions are Sigma's own idiom, a
+ * `filter_<list>` selection every tier's condition excludes (`… and not filter_<list>_1`).
+ * Correlation rules become `temporal_ordered` correlations over one base rule per stage
+ * (correlation.ts).
  */
-import { createHash } from 'node:crypto';
-import yaml from 'js-yaml';
 import type { CanonicalField } from '../../model/types.js';
 import type { RuleIR } from '../../ir/nodes.js';
-import { assertNever } from '../../ir/nodes.js';
-import { tierSelection, type SignalFormula } from '../../ir/tier-logic.js';
+import { tierSelection } from '../../ir/tier-logic.js';
 import { loadTemplate } from '../templates.js';
 import { provenanceLines } from '../provenance.js';
 import { telemetryFor } from '../telemetry.js';
 import { viewFor, type RenderResult, type Target } from '../types.js';
-import { cAnd, cNot, cOr, exprToCond, printCond, Selections, signalSelectionPrefix, type Cond } from './condition.js';
+import { cAnd, cNot, Selections } from './condition.js';
+import { detectionFor, dumpYaml, formulaToCond, ruleConds, uuidV5, type SigmaDocument } from './documents.js';
+import { renderSigmaCorrelation } from './correlation.js';
 import { sigmaEvaluator } from './evaluate.js';
 import { sigmaProfiles, type SigmaProfile } from './profiles.js';
 import { sigmaTags } from '../attack.js';
 
 const fileTemplate = loadTemplate(new URL('./templates/rules.yml.hbs', import.meta.url));
 
-/** A name-based (version 5) UUID: stable per rule and tier, so re-generation keeps ids. */
-export function uuidV5(namespace: string, name: string): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const h = createHash('sha1').update(Buffer.concat([ns, Buffer.from(name, 'utf8')])).digest();
-  h[6] = (h[6]! & 0x0f) | 0x50;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
-}
-
-function formulaToCond(f: SignalFormula, signalCond: (id: string) => Cond): Cond {
-  switch (f.kind) {
-    case 'const':
-      return { kind: 'const', value: f.value };
-    case 'sig':
-      return signalCond(f.id);
-    case 'and':
-      return cAnd(f.args.map((a) => formulaToCond(a, signalCond)));
-    case 'or':
-      return cOr(f.args.map((a) => formulaToCond(a, signalCond)));
-    case 'not':
-      return cNot(formulaToCond(f.arg, signalCond));
-    default:
-      return assertNever(f);
-  }
-}
-
-export interface SigmaDocument {
-  [key: string]: unknown;
-}
-
 export function sigmaDocuments(rule: RuleIR, profile: SigmaProfile): SigmaDocument[] {
   const fields = viewFor(profile, rule.logsource.category)!.fields;
   const fieldOf = (f: CanonicalField) => fields[f]!;
   const sel = new Selections();
-  const matchCond = exprToCond(rule.match, 'match', sel, fieldOf);
-  const signalConds = new Map(rule.signals.map((s) => [s.id, exprToCond(s.expr, signalSelectionPrefix(s.id), sel, fieldOf)]));
+  const conds = ruleConds(rule, sel, fieldOf);
   const weights = rule.signals.map((s) => `${s.id} (${s.weight})`).join(', ');
+  const suppressed = rule.suppress.length ? ` that no allowlist suppresses (${rule.suppress.map((s) => `${s.list.name} on ${fieldOf(s.field)}`).join(', ')})` : '';
   return rule.tiers.flatMap((tier, i) => {
     const parts = tierSelection(rule, i);
-    const sig = (id: string) => signalConds.get(id)!;
+    const sig = conds.signal;
     const condition = cAnd([
-      matchCond,
+      conds.match,
+      ...conds.filters.map(cNot),
       formulaToCond(parts.threshold, sig),
       formulaToCond(parts.tier, sig),
       ...parts.higher.map((h) => cNot(formulaToCond(h, sig))),
@@ -71,12 +43,8 @@ export function sigmaDocuments(rule: RuleIR, profile: SigmaProfile): SigmaDocume
     // A tier no result can reach (a shadowed default tier, which validate warns about) has no document.
     if (condition.kind === 'const' && !condition.value) return [];
     if (condition.kind === 'const') throw new Error(`internal: tier ${tier.name} of ${rule.name} folds to true`);
-    const text = printCond(condition);
-    // Keep only the selections this tier's condition uses, in first-defined order.
-    const used = new Set(text.match(/[A-Za-z0-9_]+/g));
-    const detection: Record<string, unknown> = {};
-    for (const [name, value] of sel.entries) if (used.has(name)) detection[name] = value;
-    detection.condition = text;
+    // Keep only the selections this tier's condition uses.
+    const detection = detectionFor(condition, sel);
     const doc: SigmaDocument = {
       // rule titles and tier titles are at most 120 characters each (schema), within Sigma's 256
       title: `${rule.title}: ${tier.title}`,
@@ -84,7 +52,7 @@ export function sigmaDocuments(rule: RuleIR, profile: SigmaProfile): SigmaDocume
       // rule names have no `_` and tier names no `-`, so names stay unique across rules
       name: `${rule.name}-${tier.name}`,
       status: rule.status,
-      description: `${rule.description}\n\nTier "${tier.name}" of t1612 rule ${rule.name} (${rule.id}): ${tier.title}. Sigma has no scores, so this rule encodes the tier exactly: the events the rule is about, whose signals reach the threshold ${rule.threshold} (weights: ${weights}), whose signals satisfy this tier's condition and no earlier tier's.${tier.action === 'risk' ? ' Results are recorded as risk, not alerted.' : ''}`,
+      description: `${rule.description}\n\nTier "${tier.name}" of t1612 rule ${rule.name} (${rule.id}): ${tier.title}. Sigma has no scores, so this rule encodes the tier exactly: the events the rule is about${suppressed}, whose signals reach the threshold ${rule.threshold} (weights: ${weights}), whose signals satisfy this tier's condition and no earlier tier's.${tier.action === 'risk' ? ' Results are recorded as risk, not alerted.' : ''}`,
       references: [...rule.references],
       author: rule.author,
       date: rule.created,
@@ -104,9 +72,6 @@ export function sigmaDocuments(rule: RuleIR, profile: SigmaProfile): SigmaDocume
   });
 }
 
-function dumpYaml(value: unknown): string {
-  return yaml.dump(value, { lineWidth: -1, noRefs: true, sortKeys: false });
-}
 
 function indent(text: string): string {
   return text.replace(/^(?=.)/gm, '  ');
@@ -140,8 +105,9 @@ export function renderSigma(rule: RuleIR, profile: SigmaProfile): RenderResult {
 
 export const sigmaTarget: Target<SigmaProfile> = {
   id: 'sigma',
-  description: 'Sigma rules (one per verdict tier)',
+  description: 'Sigma rules (one per verdict tier) and temporal_ordered correlations',
   profiles: sigmaProfiles,
   render: renderSigma,
+  renderCorrelation: renderSigmaCorrelation,
   evaluator: sigmaEvaluator,
 };

@@ -42,6 +42,23 @@ function escapeControls(s: string): string {
   return s.replace(/[\x00-\x1f\x7f`]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
+/**
+ * The model's numeric equality (src/ir/evaluate.ts `numeq`) as a regex on the field's text: a value
+ * is a number only in plain decimal (no sign, no leading zero, no fraction), so "02375", "+2375",
+ * "2375.0" and " 2375" are not 2375. Eval's `F==2375` would compare numerically and take them all
+ * (semantics.md §1.1; test/conformance/spl.test.ts pins it), so the exact form is a whole-value
+ * match of the numbers' decimal text: `^(?:2375|2376)\z` (`\z`, not `$`, which also matches before
+ * a final newline).
+ */
+function wholeNumberPattern(values: readonly number[]): string {
+  const texts = values.map((v) => {
+    // Schema: integers 0–65535; anything else could not be written as the model's plain decimal.
+    if (!Number.isSafeInteger(v) || v < 0) throw new Error(`internal: numeric equality with ${v}, not a whole number`);
+    return String(v);
+  });
+  return texts.length === 1 ? `^${texts[0]}\\z` : `^(?:${texts.join('|')})\\z`;
+}
+
 export const splDialect: TextDialect = {
   and: ' AND ', // eval/where: AND binds tighter than OR (S-bool); the compiler groups anyway
   or: ' OR ',
@@ -60,7 +77,7 @@ export const splDialect: TextDialect = {
   regex: (field, pattern, ci) => `match(${field}, ${splString(escapeControls(pattern.render('pcre', ci)))})`,
   // cidrmatch takes one network per call; IPv4 and IPv6 (semantics.md §1.3).
   cidr: (field, networks) => `(${networks.map((n) => `cidrmatch(${splString(n.text)}, ${field})`).join(' OR ')})`,
-  numeq: (field, values) => (values.length === 1 ? `${field}==${values[0]}` : `(${values.map((v) => `${field}==${v}`).join(' OR ')})`),
+  numeq: (field, values) => `match(${field}, ${splString(wholeNumberPattern(values))})`,
   // The rule's allowlist macro looks the value up first and leaves the flag field (src/backends/spl/allowlist.ts).
   listed: (_field, list, canonical) => `(isnotnull(${allowlistFlag(list.name, canonical)}))`,
   nonEmpty: (field) => `${field}!=""`,

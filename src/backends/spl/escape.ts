@@ -33,3 +33,22 @@ export function splComment(text: string): string {
 export function splMacroName(name: string): string {
   return name.toLowerCase().replace(/[ .\/-]/g, '_');
 }
+
+/**
+ * A field name among a search command's arguments (`lookup … value AS host OUTPUT …`): bare when it
+ * is a plain word, else double-quoted. The same names splField accepts; nothing there needs escaping
+ * inside the quotes.
+ */
+export function splArgField(name: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(name)) return name;
+  if (/^[A-Za-z0-9_.:-]+$/.test(name)) return `"${name}"`;
+  throw new Error(`internal: SPL field name ${JSON.stringify(name)} is not allowed`);
+}
+
+/**
+ * One cell of a lookup CSV (RFC 4180): quoted when it holds a comma, a quote, a line break or
+ * leading/trailing blanks (which a reader might trim), with quotes doubled; as written otherwise.
+ */
+export function csvCell(value: string): string {
+  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}

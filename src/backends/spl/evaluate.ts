@@ -1,7 +1,8 @@
 /**
  * The SPL evaluator: executes **the emitted SPL text** (a `.spl` query plus the profile's
- * `macros.conf`) over Splunk events (rows.ts), following ../shared/reference/semantics.md §1. It
- * never reads the IR. Each query is parsed once into closures; `run` only calls them.
+ * `macros.conf`, and for lookups its `transforms.conf` and `lookups/*.csv`) over Splunk events
+ * (rows.ts), following ../shared/reference/semantics.md §1. It never reads the IR. Each query is
+ * parsed once into closures; `run` only calls them.
  *
  * What it reads, in order:
  *
@@ -11,12 +12,15 @@
  *    verbatim, anywhere in the text (Splunk expands them even inside quotes). An undefined macro, a
  *    cycle or nesting deeper than MAX_MACRO_DEPTH is an error naming it; a macro with arguments or an
  *    `iseval = 1` macro is not implemented.
- * 3. The text is split into commands on `|` outside double-quoted strings. A `[` outside quotes (a
- *    subsearch) is not implemented. The first command is the implicit `search` (a leading
- *    `search` keyword is allowed); a query starting with `|` must start with `| search`.
- * 4. Commands: `search`, `eval`, `where`, `table`, `sort`. Any other command, eval function,
- *    operator, search construct or regex construct throws `UnsupportedConstruct('spl', <name>)`.
- *    Text that is not valid SPL throws `SplQueryError`. It never guesses.
+ * 3. The text is split into commands on `|` outside double-quoted strings and outside `[ … ]`
+ *    subsearches. A subsearch is implemented only as an argument of `| multisearch` or `append`.
+ *    The first command is the implicit `search` (a leading `search` keyword is allowed); a query
+ *    starting with `|` must start with `| search`, `| multisearch` or `| tstats`.
+ * 4. Commands: `search`, `eval`, `where`, `lookup`, `rename`, `table`, `sort`, `streamstats`,
+ *    `dedup`, `append`, and the generating `multisearch` and `tstats` (over data-model rows: rows.ts,
+ *    compileTstats). Any other command, eval function, operator, search construct or regex
+ *    construct throws `UnsupportedConstruct('spl', <name>)`. Text that is not valid SPL throws
+ *    `SplQueryError`. It never guesses.
  *
  * ## The data model (§1.5)
  * An event is a map field → string | number. **An absent key (or `undefined`/`null`) is NULL**;
@@ -59,8 +63,10 @@
  *   Operators are upper-case; `XOR`, `LIKE`, `%` and infix forms other than `in` are not implemented.
  * - Comparisons are case-sensitive (S-where). Two strings compare as strings (code point order for
  *   `<`…), two numbers numerically; a number and a string compare numerically when the string is a
- *   decimal number, else the result is NULL [inferred: Splunk's operator docs say comparisons take
- *   "two numbers or two strings"; the mixed case is not documented]. `=` and `==` are the same.
+ *   decimal number (`DestinationPort==2375` holds for the field value "2375", and for "02375"); else
+ *   `=`/`==` are FALSE (`!=` TRUE) and `<`… are NULL [inferred: Splunk's operator docs say
+ *   comparisons take "two numbers or two strings"; the mixed case is not documented]. `=` and `==`
+ *   are the same.
  * - Arithmetic: `+` adds two numbers and concatenates two strings; `-`, `*`, `/` need numbers. A
  *   string that is a decimal number counts as a number; a NULL operand, a non-numeric operand or a
  *   division by zero make the expression NULL (S-eval: an expression that "cannot be evaluated
@@ -74,12 +80,24 @@
  *   pattern must be a string literal), `coalesce` (first non-NULL; `""` is not NULL), `lower`
  *   (ASCII letters [inferred, as for search]; NULL → NULL; numbers unchanged), `isnull`,
  *   `isnotnull`, `in(F, v…)` and `F in(v…)` (equality with each value, no wildcards), `true()`,
- *   `false()`, `null()`. Any other function is UnsupportedConstruct.
+ *   `false()`, `null()`, and `cidrmatch("<network>", X)` (S-cond: X is an address inside the
+ *   network, IPv4 or IPv6; the network must be a string literal with its host bits zero; NULL X →
+ *   NULL). cidrmatch reads addresses and networks as src/ir/ip.ts does: an IPv4 network holds IPv4
+ *   addresses only and an IPv6 one IPv6 only (`::ffff:10.0.0.1` is IPv6), and a value that is not an
+ *   address is FALSE [inferred: Splunk's parse equals the model's for canonical addresses; for
+ *   non-canonical text (`010.0.0.1`, a zone `%eth0`) Splunk's reading is not documented, and the
+ *   evaluator takes the model's]. Any other function is UnsupportedConstruct.
  *
  * ## Commands
  * - `eval a=expr, b=expr`: assignments in order, each seeing the ones before it; a NULL result
  *   erases the field (S-eval).
  * - `where expr`: keeps rows whose expression is TRUE.
+ * - `lookup <name> <column> [AS <field>] OUTPUT <column> [AS <field>], …` (§1.4, S-lookup): one
+ *   lookup field; the definition is the `[<name>]` stanza of a shared transforms.conf, the table its
+ *   CSV file (lookup.ts says which settings and how they match). Each output field gets the matched
+ *   row's cell; a NULL or `""` input, or no matching row, makes it NULL (OUTPUT overwrites [doc]; that
+ *   a miss erases an existing value is [inferred]). `OUTPUTNEW`, no OUTPUT, several lookup fields
+ *   and `local=`/`update=` are not implemented.
  * - `table f1, f2 …`: a new row with only those fields, in that order; a NULL field is left out.
  * - `sort [N] [+|-]f, …`: `-` descending, `+` or none ascending; stable. Without N it keeps the first
  *   10,000 results, `sort 0` keeps all, `sort N` the first N (S-sort). Values sort numerically when
@@ -88,29 +106,48 @@
  *   numeric … otherwise lexicographic"]. Rows missing the field sort last in both directions (§1.4:
  *   "smallest (desc) / largest (asc)").
  * - `search <terms>`: as the base search, on the current rows.
+ * - `| multisearch [search …] [search …] …` (Search Reference, multisearch [doc]): generating; at
+ *   least two subsearches, each `search` followed by streaming commands only (here: search, eval,
+ *   where, lookup; sort or table in one is an error, any other command not implemented). Each runs
+ *   over all the events; the results are theirs, subsearch after subsearch [inferred: Splunk
+ *   interleaves them in an order the reference does not state, so a query must sort them].
+ * - `streamstats last(f) [AS g], … [by k, …]`: running `last()` per group in row order, the current
+ *   row included; NULL values do not count, so it is the latest non-NULL value, NULL before any
+ *   [inferred]; every earlier row counts (no window) [inferred]; groups compare as text,
+ *   case-sensitive, and a row with a NULL by-field gets NULL [inferred]. Options and other
+ *   functions are not implemented (compileStreamstats).
+ * - `dedup f, …` (Search Reference, dedup [doc]): the first row of each combination of values;
+ *   rows where one of the fields is NULL are dropped (`keepempty=false`); values compare as text,
+ *   case-sensitive [inferred]. Options are not implemented.
+ * - `| tstats [summariesonly=…] [allow_old_summaries=…] [fillnull_value=…] count from
+ *   datamodel=<Model>.<Dataset> by <fields> [_time span=<n><unit>]` (Search Reference, tstats
+ *   [doc]): over the rows of that dataset (rows.ts DATASET_KEY), one result per group of rows equal
+ *   in every by-field (`_time` floored to its span), with `count`; a missing by-field is the
+ *   fillnull_value, or without one the row is in no group [inferred] (compileTstats says the rest).
+ * - `rename a AS b, …` (Search Reference, rename [doc]): streaming, left to right; a NULL field
+ *   leaves the new name NULL [inferred]. Wildcards are not implemented.
+ * - `append [ <subsearch> ]` (Search Reference, append [doc]): the subsearch (any query this
+ *   evaluator runs, over the same events) adds its first 10,000 results after the current ones.
+ *
+ * ## Correlation results
+ * `compileSplCorrelation` runs an emitted correlation search (src/backends/spl/correlation.ts) over
+ * the events of every log source and reads each result row by name: `t1612_key_<Field>` is the
+ * group's value of canonical field <Field>, `chain_start` and `chain_end` the chain's first and last
+ * stage times in epoch seconds. A result without them is an error.
  */
 import type { ProfileView } from '../types.js';
-import { UnsupportedConstruct, type CompiledQuery, type QueryEvaluator, type Row, type TargetResult } from '../evaluation.js';
+import type { CompiledCorrelation, CompiledQuery, QueryEvaluator, Row, StreamRow, TargetResult } from '../evaluation.js';
+import { sortChains, type ChainResult } from '../../ir/correlation.js';
 import { pcreToJs } from '../pcre.js';
 import type { EmittedFile } from '../types.js';
 import { parseConf } from './conf.js';
 import type { SplProfile } from './profiles.js';
-import { splRow } from './rows.js';
+import { DATASET_KEY, splRow } from './rows.js';
+import { invalid, SplQueryError, unsupported } from './errors.js';
+import { compileLookup, lookupsFromShared, type LookupTable } from './lookup.js';
+import { inNetwork, parseIp, parseNetwork, type IpAddress, type IpNetwork } from '../../ir/ip.js';
 
-/** The text is not valid SPL (as opposed to valid SPL this evaluator does not implement). */
-export class SplQueryError extends Error {
-  constructor(message: string) {
-    super(`spl: ${message}`);
-    this.name = 'SplQueryError';
-  }
-}
-
-const unsupported = (what: string): never => {
-  throw new UnsupportedConstruct('spl', what);
-};
-const invalid = (what: string): never => {
-  throw new SplQueryError(what);
-};
+export { SplQueryError };
 
 /** A piece of query text for error messages (long regexes are cut). */
 function quote(text: string): string {
@@ -359,12 +396,20 @@ const finite = (n: number): number | undefined => (Number.isFinite(n) ? n : unde
 
 interface Segment {
   readonly text: string;
+  /** Where a `[` opens a subsearch at the top level of the segment, or -1. */
+  readonly subsearchAt: number;
 }
 
+/**
+ * Split a pipeline into commands on `|` outside double-quoted strings and outside `[ … ]`
+ * subsearches (whose own pipes belong to them). Brackets must balance outside strings.
+ */
 function splitPipeline(text: string): Segment[] {
   const parts: Segment[] = [];
   let start = 0;
   let inQuote = false;
+  let depth = 0;
+  let subsearchAt = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (inQuote) {
@@ -373,15 +418,27 @@ function splitPipeline(text: string): Segment[] {
       continue;
     }
     if (c === '"') inQuote = true;
-    else if (c === '[') unsupported(`subsearch [ … ] (${quote(text.slice(i, i + 40))})`);
-    else if (c === '|') {
-      parts.push({ text: text.slice(start, i) });
+    else if (c === '[') {
+      if (depth === 0 && subsearchAt < 0) subsearchAt = i - start;
+      depth++;
+    } else if (c === ']') {
+      if (depth === 0) invalid(`unbalanced "]" in ${quote(text.slice(Math.max(0, i - 60), i + 1))}`);
+      depth--;
+    } else if (c === '|' && depth === 0) {
+      parts.push({ text: text.slice(start, i), subsearchAt });
       start = i + 1;
+      subsearchAt = -1;
     }
   }
   if (inQuote) invalid(`unterminated string literal in ${quote(text.slice(-120))}`);
-  parts.push({ text: text.slice(start) });
+  if (depth > 0) invalid(`unclosed subsearch "[" in ${quote(text.slice(start, start + 120))}`);
+  parts.push({ text: text.slice(start), subsearchAt });
   return parts;
+}
+
+/** A subsearch where this evaluator runs none (anywhere but as an argument of multisearch). */
+function refuseSubsearch(seg: Segment): void {
+  if (seg.subsearchAt >= 0) unsupported(`subsearch [ … ] (${quote(seg.text.slice(seg.subsearchAt, seg.subsearchAt + 40))})`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -818,9 +875,10 @@ export function anchorAssertions(re: RegExp): RegExp {
   return new RegExp(out, re.flags);
 }
 
+/** `%` any run, `_` one character, the rest literal (only syntax characters are escaped: `u` mode refuses `\-`). */
 function likeRegex(pattern: string): RegExp {
   let src = '';
-  for (const ch of pattern) src += ch === '%' ? '[^]*' : ch === '_' ? '[^]' : ch.replace(/[\^$\\.*+?()[\]{}|/-]/g, (c) => `\\${c}`);
+  for (const ch of pattern) src += ch === '%' ? '[^]*' : ch === '_' ? '[^]' : ch.replace(/[\^$\\.*+?()[\]{}|/]/g, (c) => `\\${c}`);
   return new RegExp(`^${src}$`, 'u');
 }
 
@@ -1223,6 +1281,17 @@ class EvalParser {
       case 'in':
         arity(2, Infinity);
         return this.inExpr(args, s, e);
+      case 'cidrmatch': {
+        arity(2);
+        const net = subnetOf(literalString(args[0]!, 'subnet'));
+        const x = this.asValue(args[1]!, 'the address of cidrmatch()').f;
+        return { t: 'b', f: (r) => {
+          const v = x(r);
+          if (v === undefined) return null; // NULL, like every other predicate on NULL [inferred, §1.5]
+          const ip = addressOf(typeof v === 'string' ? v : String(v));
+          return ip !== undefined && inNetwork(ip, net);
+        }, s, e };
+      }
       default:
         return unsupported(`eval function ${name}()`);
     }
@@ -1251,14 +1320,35 @@ class EvalParser {
   }
 }
 
-const FUNCTIONS = new Set(['if', 'case', 'match', 'like', 'coalesce', 'lower', 'isnull', 'isnotnull', 'in', 'true', 'false', 'null']);
+const FUNCTIONS = new Set(['if', 'case', 'match', 'like', 'coalesce', 'lower', 'isnull', 'isnotnull', 'in', 'cidrmatch', 'true', 'false', 'null']);
+
+/** cidrmatch's subnet: a network with its host bits zero (src/ir/ip.ts); anything else is not implemented. */
+function subnetOf(text: string): IpNetwork {
+  const n = parseNetwork(text);
+  return 'problem' in n ? unsupported(`cidrmatch() with the subnet ${JSON.stringify(text)}: ${n.problem}`) : n;
+}
+
+/**
+ * The address in a value, or undefined when it is not one (src/ir/ip.ts). The last value is kept:
+ * a query tests one field against many networks in a row.
+ */
+let lastAddressText: string | undefined;
+let lastAddress: IpAddress | undefined;
+function addressOf(text: string): IpAddress | undefined {
+  if (text !== lastAddressText) {
+    lastAddressText = text;
+    lastAddress = parseIp(text);
+  }
+  return lastAddress;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Commands
 
 /** A streaming command: the row to pass on (possibly a new one), or undefined to drop it. */
 type RowFn = (r: WRow) => WRow | undefined;
-type BatchFn = (rows: WRow[]) => WRow[];
+/** A command over all rows at once; `input` is the query's input (the events a subsearch runs over). */
+type BatchFn = (rows: WRow[], input: readonly Row[]) => WRow[];
 type Stage = { readonly stream: RowFn } | { readonly batch: BatchFn };
 
 interface Assignment {
@@ -1269,6 +1359,7 @@ interface Assignment {
 interface Ctx {
   readonly fields: Fields;
   readonly assignments: Assignment[];
+  readonly lookups: LookupTable;
 }
 
 function compileEvalCommand(args: string, ctx: Ctx): RowFn {
@@ -1303,6 +1394,79 @@ function compileEvalCommand(args: string, ctx: Ctx): RowFn {
   }
   return (r) => {
     for (const st of steps) st.write(r, st.read(r));
+    return r;
+  };
+}
+
+/** A word of a command's arguments: bare (up to a blank or comma) or double-quoted (`\\`, `\"` decoded). */
+interface Word {
+  readonly text: string;
+  readonly quoted: boolean;
+}
+
+function commandWords(args: string, command: string): Word[] {
+  const words: Word[] = [];
+  const re = /[\s,]*(?:"((?:[^"\\]|\\.)*)"|([^\s,"]+))/y;
+  let i = 0;
+  for (;;) {
+    if (/^[\s,]*$/.test(args.slice(i))) return words;
+    re.lastIndex = i;
+    const m = re.exec(args);
+    if (!m) return invalid(`${command}: unexpected ${quote(args.slice(i, i + 20))} in ${quote(args)}`);
+    words.push(m[1] !== undefined ? { text: m[1].replace(/\\(.)/g, '$1'), quoted: true } : { text: m[2]!, quoted: false });
+    i = re.lastIndex;
+  }
+}
+
+const isKeyword = (w: Word | undefined, k: string): boolean => w !== undefined && !w.quoted && w.text.toUpperCase() === k;
+
+/** `a [AS b]` pairs from `words[i]` until a keyword among `stop`; returns them and where it stopped. */
+function renamedFields(words: readonly Word[], i: number, stop: readonly string[], command: string): { pairs: { from: string; to: string }[]; next: number } {
+  const pairs: { from: string; to: string }[] = [];
+  while (i < words.length && !stop.some((k) => isKeyword(words[i], k))) {
+    const from = words[i++]!.text;
+    let to = from;
+    if (isKeyword(words[i], 'AS')) {
+      const target = words[i + 1];
+      if (target === undefined || isKeyword(target, 'AS')) return invalid(`${command}: a field name is missing after AS (${from} AS …)`);
+      to = target.text;
+      i += 2;
+    }
+    pairs.push({ from, to });
+  }
+  return { pairs, next: i };
+}
+
+/**
+ * `lookup <name> <column> [AS <field>] OUTPUT <column> [AS <field>], …` (S-lookup): one input field;
+ * each output field gets the matched row's cell, and NULL when no row matches (OUTPUT overwrites
+ * [inferred: S-lookup says OUTPUT overwrites existing fields; that a miss erases them is the
+ * reading this evaluator takes]). The matching is lookup.ts's.
+ */
+function compileLookupCommand(args: string, ctx: Ctx): RowFn {
+  const words = commandWords(args, 'lookup');
+  const first = words[0];
+  if (!first) return invalid('lookup needs a lookup name');
+  if (!first.quoted && /^[A-Za-z_]+=/.test(first.text)) return unsupported(`lookup option ${first.text.replace(/=.*/, '=')}`);
+  const name = first.text;
+  const input = renamedFields(words, 1, ['OUTPUT', 'OUTPUTNEW'], 'lookup');
+  if (input.pairs.length === 0) return invalid(`lookup ${name}: no lookup field`);
+  if (input.pairs.length > 1) return unsupported(`lookup with several lookup fields (${input.pairs.map((p) => p.from).join(', ')})`);
+  const keyword = words[input.next];
+  if (!keyword) return unsupported(`lookup without OUTPUT (every other column is output)`);
+  if (isKeyword(keyword, 'OUTPUTNEW')) return unsupported('lookup OUTPUTNEW');
+  const output = renamedFields(words, input.next + 1, ['OUTPUT', 'OUTPUTNEW'], 'lookup');
+  if (output.pairs.length === 0) return invalid(`lookup ${name}: OUTPUT without fields`);
+  if (output.next < words.length) return invalid(`lookup ${name}: unexpected ${words[output.next]!.text} after the OUTPUT fields`);
+  const { from: column, to: field } = input.pairs[0]!;
+  const match = compileLookup(name, ctx.lookups.get(name), column, output.pairs.map((p) => p.from));
+  const read = ctx.fields.reader(field);
+  const writes = output.pairs.map((p) => ctx.fields.writer(p.to));
+  return (r) => {
+    const v = read(r);
+    // NULL and "" match no row (lookup.ts); a number is looked up as its decimal text.
+    const cells = v === undefined || v === '' ? undefined : match(typeof v === 'number' ? String(v) : v);
+    for (let i = 0; i < writes.length; i++) writes[i]!(r, cells === undefined ? undefined : cells[i]);
     return r;
   };
 }
@@ -1417,11 +1581,133 @@ function compileSort(args: string, ctx: Ctx): BatchFn {
   };
 }
 
-function compileCommand(text: string, ctx: Ctx): Stage {
-  const t = text.trim();
+/**
+ * `streamstats <func>(<field>) [AS <name>], … [by <field>, …]`: for each row in order, each
+ * aggregate over the rows so far of the row's group, the row itself included (`current` is true by
+ * default). Only `last()` is implemented: the latest non-NULL value of the field in the group, NULL
+ * before any [inferred: stats functions aggregate the values present, so a row where the field is
+ * NULL leaves last() as it was]. Without `window=`/`time_window=` every earlier row of the group
+ * counts [inferred: `window` defaults to 0, all events; the reference's `max_stream_window` note is
+ * read as bounding `window=`]. Groups are the by-fields' values as text, case-sensitive [inferred];
+ * a row with a NULL by-field is in no group and gets NULL aggregates [inferred]. Options, other
+ * functions and eval expressions as arguments are not implemented.
+ */
+function compileStreamstats(args: string, ctx: Ctx): BatchFn {
+  const words = commandWords(args, 'streamstats');
+  const option = (w: Word | undefined) => w !== undefined && !w.quoted && /^[A-Za-z_]+=/.test(w.text);
+  let i = 0;
+  const aggs: { read: VFn; write: (r: WRow, v: V) => void }[] = [];
+  while (i < words.length && !isKeyword(words[i], 'BY')) {
+    const w = words[i]!;
+    if (option(w)) return unsupported(`streamstats option ${w.text.replace(/=.*/, '=')}`);
+    const call = /^([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$/.exec(w.text);
+    if (w.quoted || !call) return /^[A-Za-z_][A-Za-z0-9_]*$/.test(w.text) ? unsupported(`streamstats function ${w.text}`) : invalid(`streamstats: malformed aggregate ${JSON.stringify(w.text)} in ${quote(args)}`);
+    const [, fn, field] = call as unknown as [string, string, string];
+    if (fn !== 'last') return unsupported(`streamstats function ${fn}()`);
+    if (!/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(field)) return unsupported(`streamstats ${fn}() of ${JSON.stringify(field)} (only a field name)`);
+    i++;
+    let name = w.text;
+    if (isKeyword(words[i], 'AS')) {
+      const target = words[i + 1];
+      if (target === undefined || isKeyword(target, 'BY') || option(target)) return invalid(`streamstats: a field name is missing after ${w.text} AS`);
+      name = target.text;
+      i += 2;
+    }
+    aggs.push({ read: ctx.fields.reader(field), write: ctx.fields.writer(name) });
+  }
+  if (!aggs.length) return invalid(`streamstats needs an aggregate such as last(<field>): ${quote(args)}`);
+  const by: VFn[] = [];
+  if (i < words.length) {
+    i++; // BY
+    if (i >= words.length) return invalid(`streamstats: by without fields in ${quote(args)}`);
+    for (; i < words.length; i++) {
+      const w = words[i]!;
+      if (option(w)) return unsupported(`streamstats option ${w.text.replace(/=.*/, '=')}`);
+      if (w.quoted || !/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(w.text)) return invalid(`streamstats: malformed by field ${JSON.stringify(w.text)}`);
+      by.push(ctx.fields.reader(w.text));
+    }
+  }
+  const n = aggs.length;
+  return (rows) => {
+    const state = new Map<string, V[]>();
+    const current = new Array<V>(n);
+    for (const r of rows) {
+      const key = groupKey(by, r);
+      // Every aggregate reads the row as it came in, then all are written.
+      for (let k = 0; k < n; k++) current[k] = aggs[k]!.read(r);
+      if (key === undefined) {
+        for (let k = 0; k < n; k++) aggs[k]!.write(r, undefined);
+        continue;
+      }
+      let last = state.get(key);
+      if (!last) state.set(key, (last = new Array<V>(n).fill(undefined)));
+      for (let k = 0; k < n; k++) {
+        if (current[k] !== undefined) last[k] = current[k];
+        aggs[k]!.write(r, last[k]);
+      }
+    }
+    return rows;
+  };
+}
+
+/** The group of a row: its values of the fields, as text; undefined when one is NULL. */
+function groupKey(fields: readonly VFn[], r: WRow): string | undefined {
+  if (fields.length === 0) return '';
+  const parts: string[] = [];
+  for (const f of fields) {
+    const v = f(r);
+    if (v === undefined) return undefined;
+    parts.push(typeof v === 'number' ? String(v) : v);
+  }
+  return JSON.stringify(parts);
+}
+
+/**
+ * `dedup f1, f2 …` (Search Reference, dedup [doc]): keeps the first row, in the order the rows
+ * arrive, of each combination of the fields' values, and drops every row where one of them is NULL
+ * (`keepempty` defaults to false). Values compare as text, case-sensitive [inferred]. A count,
+ * `keepevents=`, `keepempty=`, `consecutive=` and `sortby` are not implemented.
+ */
+function compileDedup(args: string, ctx: Ctx): BatchFn {
+  const words = commandWords(args, 'dedup');
+  if (words[0] && !words[0].quoted && /^[0-9]+$/.test(words[0].text)) return unsupported(`dedup with a count (dedup ${words[0].text} …)`);
+  for (const w of words) {
+    if (!w.quoted && /^[A-Za-z_]+=/.test(w.text)) return unsupported(`dedup option ${w.text.replace(/=.*/, '=')}`);
+    if (isKeyword(w, 'SORTBY')) return unsupported('dedup sortby');
+  }
+  const names = fieldList(words.map((w) => w.text).join(' '), 'dedup');
+  const reads = names.map((n) => ctx.fields.reader(n));
+  return (rows) => {
+    const seen = new Set<string>();
+    const out: WRow[] = [];
+    for (const r of rows) {
+      const key = groupKey(reads, r);
+      if (key === undefined || seen.has(key)) continue;
+      seen.add(key);
+      out.push(r);
+    }
+    return out;
+  };
+}
+
+/** The commands a multisearch subsearch may hold here: streaming ones. */
+const SUBSEARCH_STREAMING = new Set(['search', 'eval', 'where', 'lookup', 'rename']);
+/** Commands the reference does not count as streaming (transforming or dataset processing). */
+const NOT_STREAMING = new Set(['sort', 'table', 'stats', 'eventstats', 'transaction', 'timechart', 'chart', 'top', 'rare', 'join', 'append', 'tstats']);
+
+function commandName(text: string): string | undefined {
+  return /^\s*([A-Za-z_][A-Za-z0-9_]*)(?=\s|$)/.exec(text)?.[1];
+}
+
+function compileCommand(seg: Segment, ctx: Ctx): Stage {
+  const t = seg.text.trim();
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(?=\s|$)\s*([\s\S]*)$/.exec(t);
   if (!m) return invalid(t === '' ? 'an empty command between two "|"' : `malformed command ${quote(t)}`);
   const [, name, args] = m as unknown as [string, string, string];
+  if (name === 'multisearch') return invalid('multisearch is a generating command: it must come first, as "| multisearch [search …] [search …]"');
+  if (name === 'tstats') return invalid('tstats is a generating command: it must come first, as "| tstats …"');
+  if (name === 'append') return { batch: compileAppend(args, ctx) };
+  refuseSubsearch(seg);
   switch (name) {
     case 'search': {
       const p = compileSearch(args, ctx.fields);
@@ -1431,13 +1717,279 @@ function compileCommand(text: string, ctx: Ctx): Stage {
       return { stream: compileEvalCommand(args, ctx) };
     case 'where':
       return { stream: compileWhere(args, ctx) };
+    case 'lookup':
+      return { stream: compileLookupCommand(args, ctx) };
     case 'table':
       return { stream: compileTable(args, ctx) };
+    case 'rename':
+      return { stream: compileRename(args, ctx) };
     case 'sort':
       return { batch: compileSort(args, ctx) };
+    case 'streamstats':
+      return { batch: compileStreamstats(args, ctx) };
+    case 'dedup':
+      return { batch: compileDedup(args, ctx) };
     default:
       return unsupported(`command ${name}`);
   }
+}
+
+/**
+ * `| multisearch [search …] [search …] …` (Search Reference, multisearch [doc]): a generating
+ * command running at least two subsearches, each `search` then streaming commands only, over the
+ * events; its results are all of theirs. Splunk interleaves them as they stream in, in an order the
+ * reference does not state: here they come subsearch after subsearch, and a query that needs an
+ * order sorts. A subsearch here holds search, eval, where and lookup; a non-streaming command in one
+ * is an error (the reference forbids it), any other command is not implemented.
+ */
+function compileMultisearch(args: string, ctx: Ctx): (rows: readonly Row[], width: number) => WRow[] {
+  const subsearches: { base: Pred; steps: RowFn[] }[] = [];
+  let i = 0;
+  for (;;) {
+    while (i < args.length && /\s/.test(args[i]!)) i++;
+    if (i >= args.length) break;
+    if (args[i] !== '[') return invalid(`multisearch takes subsearches in [ ], got ${quote(args.slice(i, i + 40))}`);
+    const close = closingBracket(args, i);
+    const inner = args.slice(i + 1, close);
+    i = close + 1;
+    const segments = splitPipeline(inner);
+    const head = segments[0]!;
+    if (head.subsearchAt >= 0) return unsupported(`a subsearch inside a multisearch subsearch (${quote(inner.slice(0, 60))})`);
+    const first = head.text.trim();
+    if (!/^search(?=\s|$)/.test(first)) return first === '' ? invalid(`a multisearch subsearch must start with search: ${quote(inner.slice(0, 60))}`) : unsupported(`a multisearch subsearch without a leading search command (${quote(first.slice(0, 40))})`);
+    const base = compileSearch(first.slice(6), ctx.fields);
+    const steps: RowFn[] = [];
+    for (const seg of segments.slice(1)) {
+      const name = commandName(seg.text);
+      if (name !== undefined && NOT_STREAMING.has(name)) return invalid(`multisearch allows only streaming commands in its subsearches, not ${name} (Search Reference, multisearch)`);
+      if (name === 'multisearch') return invalid('multisearch inside a multisearch subsearch');
+      if (name !== undefined && !SUBSEARCH_STREAMING.has(name)) return unsupported(`${name} inside a multisearch subsearch`);
+      const stage = compileCommand(seg, ctx);
+      if (!('stream' in stage)) return invalid(`multisearch allows only streaming commands in its subsearches: ${quote(seg.text)}`);
+      steps.push(stage.stream);
+    }
+    subsearches.push({ base, steps });
+  }
+  if (subsearches.length < 2) return invalid(`multisearch needs at least two subsearches, got ${subsearches.length} (Search Reference, multisearch)`);
+  return (rows, width) => {
+    const out: WRow[] = [];
+    for (const { base, steps } of subsearches) {
+      const n = steps.length;
+      for (const src of rows) {
+        let r: WRow | undefined = { vals: new Array<unknown>(width).fill(UNREAD), src, table: null };
+        if (!base(r)) continue;
+        for (let k = 0; k < n && r !== undefined; k++) r = steps[k]!(r);
+        if (r !== undefined) out.push(r);
+      }
+    }
+    return out;
+  };
+}
+
+/** The index of the `]` closing the `[` at `open` (strings skipped; brackets balanced). */
+function closingBracket(text: string, open: number): number {
+  let depth = 0;
+  let inQuote = false;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (inQuote) {
+      if (c === '\\') i++;
+      else if (c === '"') inQuote = false;
+      continue;
+    }
+    if (c === '"') inQuote = true;
+    else if (c === '[') depth++;
+    else if (c === ']' && --depth === 0) return i;
+  }
+  return invalid(`unclosed subsearch "[" in ${quote(text.slice(open, open + 60))}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data models: tstats, rename, append
+
+/** A tstats option value: quoted (`\\` → `\`, `\"` → `"`) or a bare word. */
+function optionValue(raw: string): string {
+  return raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw;
+}
+
+const TRUE_WORDS = /^(?:1|t|true)$/i;
+const FALSE_WORDS = /^(?:0|f|false)$/i;
+const SPAN = /^([1-9][0-9]*)(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days)$/;
+const SPAN_UNIT: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/**
+ * `| tstats [summariesonly=<bool>] [allow_old_summaries=<bool>] [fillnull_value=<string>] count
+ * [AS <name>] from datamodel=<Model>.<Dataset> by <field> … [_time span=<n><unit>]` (Search
+ * Reference, tstats [doc]; semantics.md §1.4 S-tstats), over data-model rows (rows.ts: DATASET_KEY
+ * names the dataset a row belongs to; its fields carry the dataset prefix, `Processes.process`):
+ *
+ * - `from datamodel=<dataset>` reads the rows of that dataset (the name compared exactly) [doc];
+ * - the rows are grouped by the values of the by-fields, compared as text, case-sensitively
+ *   [inferred: stats groups so]; `_time` with `span=` is first floored to the start of its span
+ *   (`span=1s`: the second) [doc: span buckets _time]; a by-field `_time` needs `span=` here
+ *   (without it tstats picks a span from the time range: not implemented);
+ * - a by-field a row lacks (NULL) is `fillnull_value` when it is set [doc: the option "sets a
+ *   user-specified value that the tstats command substitutes for null values for any field within
+ *   its group-by field list"]; without it such a row is in no group [inferred, semantics.md §1.4:
+ *   rows whose BY field is NULL are not grouped];
+ * - each group is one result: its by-field values (as text; `_time` a number) and `count`, the
+ *   number of its rows [doc]. Results come sorted by the by-fields in order, numbers numerically,
+ *   text by code point [inferred: stats orders its results by the by-fields];
+ * - `summariesonly` and `allow_old_summaries` take booleans and change nothing here: every row is in
+ *   a complete, current summary (the data model is accelerated) [model].
+ *
+ * Other options (prestats, append, local, chunk_size…), other functions, `where`, a by-clause
+ * without fields, `PREFIX()` and multivalue fields are not implemented.
+ */
+function compileTstats(args: string): (rows: readonly Row[], width: number) => WRow[] {
+  let rest = args.trim();
+  let fillnull: string | undefined;
+  for (;;) {
+    const opt = /^([A-Za-z_]+)=("(?:[^"\\]|\\.)*"|[^\s"]+)(?=\s|$)\s*/.exec(rest);
+    if (!opt) break;
+    const [whole, name, raw] = opt as unknown as [string, string, string];
+    const value = optionValue(raw);
+    if (name === 'fillnull_value') fillnull = value;
+    else if (name === 'summariesonly' || name === 'allow_old_summaries') {
+      if (!TRUE_WORDS.test(value) && !FALSE_WORDS.test(value)) return invalid(`tstats ${name}= takes a boolean, got ${JSON.stringify(value)}`);
+    } else return unsupported(`tstats option ${name}=`);
+    rest = rest.slice(whole.length);
+  }
+  const fn = /^([A-Za-z_][A-Za-z0-9_]*)(\([^)]*\))?(?:\s+(?:AS|as)\s+([A-Za-z_][A-Za-z0-9_]*))?(?=\s|$)\s*/.exec(rest);
+  if (!fn) return invalid(`tstats needs a statistical function such as count: ${quote(args)}`);
+  if (fn[1] !== 'count' || fn[2] !== undefined) return unsupported(`tstats function ${fn[1]}${fn[2] ?? ''}`);
+  const countAs = fn[3] ?? 'count';
+  rest = rest.slice(fn[0].length);
+  const from = /^(?:FROM|from)\s+datamodel=("?)([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\1(?=\s|$)\s*/.exec(rest);
+  if (!from) return /^(?:FROM|from)\s/.test(rest) ? unsupported(`tstats ${quote(rest.slice(0, 60))} (only from datamodel=<Model>.<Dataset>)`) : unsupported(`tstats without from datamodel= (${quote(rest.slice(0, 60))})`);
+  const dataset = from[2]!;
+  if (dataset.split('.').length !== 2) return unsupported(`tstats from datamodel=${dataset} (a child dataset; only <Model>.<Dataset>)`);
+  rest = rest.slice(from[0].length);
+  if (/^(?:WHERE|where)(?=\s|$)/.test(rest)) return unsupported('tstats where');
+  const by = /^(?:BY|by)\s+/.exec(rest);
+  if (!by) return rest === '' ? unsupported('tstats without by') : invalid(`tstats: unexpected ${quote(rest.slice(0, 40))}`);
+  const words = rest.slice(by[0].length).split(/[\s,]+/).filter((w) => w !== '');
+  let span: number | undefined;
+  const spanWord = words.length ? /^span=(.*)$/.exec(words[words.length - 1]!) : null;
+  if (spanWord) {
+    const m = SPAN.exec(spanWord[1]!);
+    if (!m) return unsupported(`tstats span=${spanWord[1]}`);
+    span = Number(m[1]) * SPAN_UNIT[m[2]![0]!]!;
+    words.pop();
+  }
+  if (!words.length) return invalid(`tstats by needs at least one field: ${quote(args)}`);
+  for (const w of words) {
+    if (/^PREFIX\(/i.test(w)) return unsupported(`tstats ${w}`);
+    if (w.includes('=')) return invalid(`tstats: ${JSON.stringify(w)} in the by-clause (span= comes last)`);
+    if (!/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(w)) return invalid(`tstats: malformed by-field ${JSON.stringify(w)}`);
+  }
+  const byFields = [...new Set(words)];
+  const timeAt = byFields.indexOf('_time');
+  if (timeAt >= 0 && span === undefined) return unsupported('tstats by _time without span=');
+  if (timeAt < 0 && span !== undefined) return invalid('tstats span= without _time among the by-fields');
+  if (byFields.includes(countAs)) return invalid(`tstats: ${countAs} is both a by-field and the count`);
+  const own = (row: Row, k: string): unknown => (Object.hasOwn(row, k) ? row[k] : undefined);
+
+  return (rows, width) => {
+    const groups = new Map<string, { values: (string | number)[]; count: number }>();
+    for (const row of rows) {
+      if (own(row, DATASET_KEY) !== dataset) continue;
+      const values: (string | number)[] = [];
+      let dropped = false;
+      for (let i = 0; i < byFields.length; i++) {
+        const v = own(row, byFields[i]!);
+        if (Array.isArray(v)) return unsupported(`multivalue field ${byFields[i]} in tstats`);
+        if (i === timeAt) {
+          const t = numOf(v as V);
+          if (t === undefined) {
+            dropped = true;
+            break;
+          }
+          values.push(Math.floor(t / span!) * span!);
+        } else if (v === undefined || v === null) {
+          if (fillnull === undefined) {
+            dropped = true;
+            break;
+          }
+          values.push(fillnull);
+        } else if (typeof v === 'string' || typeof v === 'number') values.push(String(v));
+        else return badValue(byFields[i]!, v);
+      }
+      if (dropped) continue;
+      const key = JSON.stringify(values);
+      const g = groups.get(key);
+      if (g) g.count++;
+      else groups.set(key, { values, count: 1 });
+    }
+    const sorted = [...groups.values()].sort((a, b) => {
+      for (let i = 0; i < byFields.length; i++) {
+        const x = a.values[i]!;
+        const y = b.values[i]!;
+        const c = typeof x === 'number' && typeof y === 'number' ? x - y : compareStrings(String(x), String(y));
+        if (c !== 0) return c;
+      }
+      return 0;
+    });
+    return sorted.map((g) => {
+      const src: Record<string, unknown> = {};
+      byFields.forEach((f, i) => put(src, f, g.values[i]));
+      put(src, countAs, g.count);
+      return { vals: new Array<unknown>(width).fill(UNREAD), src, table: null };
+    });
+  };
+}
+
+/**
+ * `rename <field> AS <field>, …` (Search Reference, rename [doc]): a streaming command; the pairs
+ * run left to right, each moving the value to the new name and leaving the old one NULL. A field
+ * that is NULL leaves the new name NULL too (an existing value there is lost) [inferred]. Names may
+ * be double-quoted; wildcards (`Processes.* AS *`) are not implemented.
+ */
+function compileRename(args: string, ctx: Ctx): RowFn {
+  const words = commandWords(args, 'rename');
+  if (!words.length) return invalid('rename needs <field> AS <field>');
+  const moves: { read: VFn; clear: ((r: WRow, v: V) => void) | undefined; write: (r: WRow, v: V) => void }[] = [];
+  for (let i = 0; i < words.length; i += 3) {
+    const from = words[i]!.text;
+    const to = words[i + 2];
+    if (!isKeyword(words[i + 1], 'AS') || to === undefined || isKeyword(to, 'AS')) return invalid(`rename: expected <field> AS <field> at ${JSON.stringify(from)} in ${quote(args)}`);
+    if (from.includes('*') || to.text.includes('*')) return unsupported(`rename with wildcards (${from} AS ${to.text})`);
+    moves.push({ read: ctx.fields.reader(from), clear: from === to.text ? undefined : ctx.fields.writer(from), write: ctx.fields.writer(to.text) });
+  }
+  return (r) => {
+    for (const m of moves) {
+      const v = m.read(r);
+      m.clear?.(r, undefined);
+      m.write(r, v);
+    }
+    return r;
+  };
+}
+
+/** What a subsearch returns at most by default (Search Reference, append [doc]). */
+export const SUBSEARCH_MAX_RESULTS = 10_000;
+
+/**
+ * `append [ <subsearch> ]` (Search Reference, append [doc]): runs the subsearch, which starts with
+ * a generating command (`search`, `| tstats`, `| multisearch` here), over the same events, and adds
+ * its results after the current ones, at most SUBSEARCH_MAX_RESULTS of them ("By default,
+ * subsearches return a maximum of 10,000 results"). A subsearch's macros are already expanded (they
+ * are part of the query's text). Options (extendtimerange=, maxtime=, maxout=) are not implemented.
+ */
+function compileAppend(args: string, ctx: Ctx): BatchFn {
+  const text = args.trim();
+  if (!text.startsWith('[')) return /^[A-Za-z_]+=/.test(text) ? unsupported(`append option ${text.replace(/=[\s\S]*/, '=')}`) : invalid(`append takes a subsearch in [ ], got ${quote(text.slice(0, 40))}`);
+  const close = closingBracket(text, 0);
+  if (text.slice(close + 1).trim() !== '') return invalid(`append: unexpected ${quote(text.slice(close + 1, close + 41))} after its subsearch`);
+  const sub = compileText(text.slice(1, close), ctx.lookups);
+  const names = ctx.fields.names;
+  return (rows, input) => {
+    const found = sub.run(input);
+    const n = Math.min(found.length, SUBSEARCH_MAX_RESULTS);
+    const out = rows.slice();
+    for (let i = 0; i < n; i++) out.push({ vals: new Array<unknown>(names.length).fill(UNREAD), src: materialize(found[i]!, sub.names), table: null });
+    return out;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1466,29 +2018,53 @@ function resultOf(w: WRow, names: readonly string[], sigs: readonly (readonly [n
   };
 }
 
+/** A query parsed once: `run` gives its output rows (before they become plain objects). */
+interface Pipeline {
+  /** The query's field names by slot (complete once the query is compiled). */
+  readonly names: readonly string[];
+  readonly assignments: readonly Assignment[];
+  run(rows: readonly Row[]): WRow[];
+}
+
 /**
- * Parse one SPL query (with its macros) into an executable form. `macros` maps a macro name to its
- * definition; a test overrides a `_filter` macro by passing its own entry.
+ * Parse a query's text: comments, macros, commands. Its first command is the implicit search, or
+ * `| search …`, or a generating `| multisearch [search …] …` or `| tstats …`; streaming commands in
+ * a row run as one loop over the rows, and sort, streamstats, dedup and append over all of them.
  */
-export function compileSpl(text: string, macros: MacroTable = new Map()): CompiledQuery {
-  const expanded = expandMacros(stripComments(text), macros);
+function compilePipeline(text: string, macros: MacroTable, lookups: LookupTable): Pipeline {
+  return compileText(expandMacros(stripComments(text), macros), lookups);
+}
+
+/** A query (or an append subsearch) whose comments and macros are already expanded. */
+function compileText(expanded: string, lookups: LookupTable): Pipeline {
   const segments = splitPipeline(expanded);
-  const ctx: Ctx = { fields: new Fields(), assignments: [] };
+  const ctx: Ctx = { fields: new Fields(), assignments: [], lookups };
   const stages: Stage[] = [];
-  const first = segments[0]!.text.trim();
+  let generate: ((rows: readonly Row[], width: number) => WRow[]) | undefined;
+  let rest = segments.slice(1);
+  const head = segments[0]!;
+  const first = head.text.trim();
   if (first === '') {
-    // A query starting with "|": its first command must generate results; only search does here.
-    const cmd = segments[1]?.text.trim() ?? '';
-    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(cmd)?.[0];
-    if (name !== 'search') return name ? unsupported(`command ${name}`) : invalid('empty query');
+    // A query starting with "|": its first command must generate results: search, multisearch or tstats here.
+    const cmd = segments[1];
+    const name = cmd ? commandName(cmd.text) : undefined;
+    if (name === 'multisearch') {
+      generate = compileMultisearch(cmd!.text.trim().slice('multisearch'.length), ctx);
+      rest = segments.slice(2);
+    } else if (name === 'tstats') {
+      refuseSubsearch(cmd!);
+      generate = compileTstats(cmd!.text.trim().slice('tstats'.length));
+      rest = segments.slice(2);
+    } else if (name !== 'search') return name ? unsupported(`command ${name}`) : invalid('empty query');
   } else {
+    refuseSubsearch(head);
     const base = compileSearch(/^search(?=\s|$)/.test(first) ? first.slice(6) : first, ctx.fields);
     stages.push({ stream: (r) => (base(r) ? r : undefined) });
   }
-  for (const seg of segments.slice(1)) stages.push(compileCommand(seg.text, ctx));
+  for (const seg of rest) stages.push(compileCommand(seg, ctx));
 
   // Consecutive streaming commands run as one loop over the rows.
-  const runners: ((rows: WRow[]) => WRow[])[] = [];
+  const runners: BatchFn[] = [];
   let fns: RowFn[] | undefined;
   for (const st of stages) {
     if ('stream' in st) {
@@ -1512,15 +2088,33 @@ export function compileSpl(text: string, macros: MacroTable = new Map()): Compil
     }
   }
   const names = ctx.fields.names;
+  return {
+    names,
+    assignments: ctx.assignments,
+    run(rows) {
+      const width = names.length;
+      let current: WRow[] = generate ? generate(rows, width) : rows.map((src) => ({ vals: new Array<unknown>(width).fill(UNREAD), src, table: null }));
+      for (const run of runners) current = run(current, rows);
+      return current;
+    },
+  };
+}
+
+/**
+ * Parse one SPL query (with its macros) into an executable form. `macros` maps a macro name to its
+ * definition; a test overrides a `_filter` macro by passing its own entry. `lookups` holds the lookup
+ * definitions the `lookup` command may name (lookup.ts `lookupsFromShared`).
+ */
+export function compileSpl(text: string, macros: MacroTable = new Map(), lookups: LookupTable = new Map()): CompiledQuery {
+  const q = compilePipeline(text, macros, lookups);
+  const names = q.names;
   const sigSlots = names.flatMap((n, i) => (n.startsWith('sig_') ? [[i, n.slice(4)] as const] : []));
   const signalTexts = new Map<string, string>();
-  for (const a of ctx.assignments) if (a.name.startsWith('sig_') && !signalTexts.has(a.name)) signalTexts.set(a.name, a.text);
+  for (const a of q.assignments) if (a.name.startsWith('sig_') && !signalTexts.has(a.name)) signalTexts.set(a.name, a.text);
 
   return {
     run(rows: readonly Row[]): TargetResult[] {
-      const width = names.length;
-      let current: WRow[] = rows.map((src) => ({ vals: new Array<unknown>(width).fill(UNREAD), src, table: null }));
-      for (const run of runners) current = run(current);
+      const current = q.run(rows);
       const out = new Array<TargetResult>(current.length);
       for (let i = 0; i < current.length; i++) out[i] = resultOf(current[i]!, names, sigSlots);
       return out;
@@ -1531,10 +2125,43 @@ export function compileSpl(text: string, macros: MacroTable = new Map()): Compil
   };
 }
 
+/** The prefix of the result fields holding a chain's group: `t1612_key_<canonical field>`. */
+export const GROUP_KEY_PREFIX = 't1612_key_';
+
+/**
+ * A correlation result row in the model's terms, read by name: `t1612_key_<Field>` is the group's
+ * value of canonical field <Field>, `chain_start` and `chain_end` the chain's first and last stage
+ * times (epoch seconds). A row without them is not a correlation result: an error, never a guess.
+ */
+function chainOf(row: Readonly<Record<string, unknown>>): ChainResult {
+  const group: Record<string, string> = {};
+  for (const [k, v] of Object.entries(row)) if (k.startsWith(GROUP_KEY_PREFIX) && k.length > GROUP_KEY_PREFIX.length) group[k.slice(GROUP_KEY_PREFIX.length)] = String(v);
+  const start = numOf(row.chain_start as V);
+  const end = numOf(row.chain_end as V);
+  if (!Object.keys(group).length || start === undefined || end === undefined)
+    throw new SplQueryError(`a correlation result needs ${GROUP_KEY_PREFIX}<field>, chain_start and chain_end (numbers), got ${JSON.stringify(row)}`);
+  return { group, start, end };
+}
+
+/** Parse an emitted correlation query (`| multisearch …`, or `| tstats … | append [ … ]`) once; `run` reads its results back as chains. */
+export function compileSplCorrelation(text: string, macros: MacroTable = new Map(), lookups: LookupTable = new Map()): CompiledCorrelation {
+  const q = compilePipeline(text, macros, lookups);
+  return {
+    run(rows: readonly StreamRow[]): ChainResult[] {
+      // The index holds every event; each stage search selects its own log source by its base search.
+      const out = q.run(rows.map((r) => r.row));
+      return sortChains(out.map((w) => chainOf(materialize(w, q.names))));
+    },
+  };
+}
+
 export const splEvaluator: QueryEvaluator<SplProfile> = {
   target: 'spl',
   toRow: splRow,
   compile(query: EmittedFile, shared: readonly EmittedFile[], _profile: ProfileView<SplProfile>): CompiledQuery {
-    return compileSpl(query.content, macrosFromShared(shared));
+    return compileSpl(query.content, macrosFromShared(shared), lookupsFromShared(shared));
+  },
+  compileCorrelation(query: EmittedFile, shared: readonly EmittedFile[], _profile: SplProfile): CompiledCorrelation {
+    return compileSplCorrelation(query.content, macrosFromShared(shared), lookupsFromShared(shared));
   },
 };

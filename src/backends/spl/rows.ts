@@ -1,6 +1,8 @@
 /**
- * The Splunk event for a canonical event: what Sysmon for Linux (sourcetype `sysmon:linux`,
- * EventID 1) would put in Splunk, as the SPL evaluator (evaluate.ts) reads it.
+ * The Splunk event for a canonical event: what Sysmon for Linux (sourcetype `sysmon:linux`; EventID
+ * 1 process creation, 3 network connection, 11 file creation) would put in Splunk, as the SPL
+ * evaluator (evaluate.ts) reads it. Every value is a string as the add-on extracts it: a network
+ * connection's DestinationPort is the text "2375", which eval compares numerically with 2375.
  *
  * In Splunk an event is a map of field → value (string or number); **a key that is absent means
  * NULL** (semantics.md §1.5: "absent key = NULL; `""` is a value"). So:
@@ -20,6 +22,17 @@
  *   search selects the event — a profile of yours that keeps its events in another index gets rows in
  *   that index;
  * - other keys of the canonical event are not telemetry and are dropped.
+ *
+ * A log source the profile reads from a data model (`dataModels`, source.ts; the bundled `cim`)
+ * gets the row the data model holds for the event instead, which is what tstats reads:
+ *
+ * - `datamodel` (DATASET_KEY) names the dataset the event belongs to (`Endpoint.Processes`): the
+ *   dataset's constraints (its tags) chose it, and `from datamodel=<dataset>` reads only its rows;
+ * - `_time` as above, and each canonical field the profile carries under the dataset's field name
+ *   (`Processes.process`);
+ * - an absent value is the profile's placeholder (default: the CIM's own calculations write
+ *   "unknown" for a missing dest, user, process…), or, with `absent: 'null'`, no key: then tstats
+ *   writes its fillnull_value for it, the same placeholder, so the query reads both alike.
  */
 import type { CanonicalField } from '../../model/types.js';
 import type { CanonicalEvent } from '../../ir/evaluate.js';
@@ -27,6 +40,9 @@ import type { Row } from '../evaluation.js';
 import type { SplProfile } from './profiles.js';
 import type { ProfileView } from '../types.js';
 import { fieldPairs } from '../fields.js';
+
+/** The key of a data-model row that names its dataset (`Endpoint.Processes`). */
+export const DATASET_KEY = 'datamodel';
 
 /** `_time` of an event that has none: 2026-11-20T10:00:00Z. */
 export const FIXED_TIME = Date.UTC(2026, 10, 20, 10, 0, 0) / 1000;
@@ -41,12 +57,14 @@ interface Mapping {
   readonly placeholder: string | undefined;
   /** The `field=value` terms of the base search, which every event of the log source carries. */
   readonly selectors: readonly (readonly [string, string])[];
+  /** The data model dataset the log source is read from, if it is. */
+  readonly dataModel: string | undefined;
 }
 
 /** The base search's macro expanded through the profile's macros, then its `field=value` terms. */
 function selectorsOf(profile: ProfileView<SplProfile>): [string, string][] {
   const macros = new Map(profile.macros.map((m) => [m.name, m.definition]));
-  let text = `\`${profile.baseSearch[profile.category] ?? ''}\``;
+  let text = `\`${profile.baseSearch?.[profile.category] ?? ''}\``;
   for (let depth = 0; depth < 16 && text.includes('`'); depth++) text = text.replace(/`([^`]*)`/g, (_m, name: string) => macros.get(name) ?? '');
   const out: [string, string][] = [];
   for (const m of text.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=(?:"((?:[^"\\]|\\.)*)"|([^\s()"*]+))(?=\s|$)/g))
@@ -61,7 +79,8 @@ function mappingOf(profile: ProfileView<SplProfile>): Mapping {
   let m = mappings.get(key);
   if (!m) {
     const pairs = fieldPairs(profile.fields);
-    m = { pairs, placeholder: profile.placeholders[0], selectors: selectorsOf(profile) };
+    const dataModel = profile.dataModels?.[profile.category];
+    m = { pairs, placeholder: profile.placeholders[0], selectors: dataModel === undefined ? selectorsOf(profile) : [], dataModel };
     mappings.set(key, m);
   }
   return m;
@@ -83,12 +102,13 @@ function put(row: Record<string, unknown>, key: string, value: unknown): void {
 }
 
 export function splRow(event: CanonicalEvent, profile: ProfileView<SplProfile>, opts: SplRowOptions = {}): Row {
-  const { pairs, placeholder, selectors } = mappingOf(profile);
+  const { pairs, placeholder, selectors, dataModel } = mappingOf(profile);
   const absent = opts.absent === 'null' ? undefined : placeholder;
   const row: Record<string, unknown> = {};
+  if (dataModel !== undefined) put(row, DATASET_KEY, dataModel);
   put(row, profile.timeField, epochSeconds(Object.hasOwn(event, '_time') ? event._time : undefined));
   const host = Object.hasOwn(event, 'Host') ? event.Host : undefined;
-  if (typeof host === 'string' && host !== '') put(row, profile.hostField, host);
+  if (dataModel === undefined && profile.hostField !== undefined && typeof host === 'string' && host !== '') put(row, profile.hostField, host);
   for (const [field, value] of selectors) put(row, field, value);
   for (const [canonical, target] of pairs) {
     const v = Object.hasOwn(event, canonical) ? event[canonical] : undefined;

@@ -1,0 +1,201 @@
+/**
+ * Correlation rules on KQL: one query per correlation and profile, `kql/<profile>/<correlation>.kql`,
+ * that reports exactly the chains of the reference meaning (src/ir/correlation.ts `correlate`):
+ * per-stage sliding windows measured from the previous stage's event, inclusive, 0 <= gap; the same
+ * event may fill several stages; one result per (group values, last-stage time), whose start is the
+ * latest first-stage time of the chains ending there.
+ *
+ *     let <allowlist lets of every stage rule, once each>;
+ *     let t1612_stage<k> = union
+ *         (<Table> | <rule core> | project t1612_key_<F> = <F's column>, t1612_time = <time column>),
+ *         … one leg per rule of stage k the profile runs (a single rule: no union) …;
+ *     t1612_stage1
+ *     | where isnotempty(t1612_key_<F>)
+ *     | project t1612_key_<F>, t1612_t1 = t1612_time
+ *     | distinct t1612_key_<F>, t1612_t1
+ *     | join kind=inner (t1612_stage2 | project t1612_key_<F>, t1612_t2 = t1612_time) on t1612_key_<F>
+ *     | where t1612_t2 between (t1612_t1 .. (t1612_t1 + <W2>))
+ *     | summarize t1612_start = max(t1612_t1) by t1612_key_<F>, t1612_t2
+ *     | join kind=inner (t1612_stage3 | project t1612_key_<F>, t1612_t3 = t1612_time) on t1612_key_<F>
+ *     | where t1612_t3 between (t1612_t2 .. (t1612_t2 + <W3>))
+ *     | summarize arg_max(t1612_t2, t1612_start) by t1612_key_<F>, t1612_t3
+ *     | project <time column> = t1612_t<N>, <F's column> = t1612_key_<F>, chain_start = t1612_start,
+ *         chain_end = t1612_t<N>, correlation = "<name>", correlation_level = "<level>", correlation_action = "<action>"
+ *     | order by <time column> desc
+ *
+ * Why each step is exact:
+ * - A stage event is a result of a stage rule: each leg is the rule's own core (core.ts, the same
+ *   text as the rule's query up to `where risk_score >= <threshold>`; tiers never filter), over the
+ *   profile's table for the rule's log source. An event matching several rules of a stage comes out
+ *   of several legs, and an event of several stages is in several lets; duplicates only repeat
+ *   (key, time) pairs, which `distinct` and `summarize … by` collapse.
+ * - The group: `t1612_key_<F>` is the canonical group-by field F under the profile's column for F in
+ *   the rule's log source, with the profile's placeholders read as "" (as the core reads them).
+ *   Stage 1 keeps non-empty keys only; later stages join on key equality with them, so an empty key
+ *   never joins. Key equality is `==`: case-sensitive, as the model's group key.
+ * - Stage k > 1: `join kind=inner` gives every (stage k-1 row, stage k event) pair of one group
+ *   (the default `innerunique` would dedup the left side on the key and lose candidates: semantics.md
+ *   §2.6), and `between (t .. (t + W))` keeps exactly the pairs with 0 <= gap <= W, both bounds
+ *   included (between is `>= and <=`), equal instants included (the same event may fill both stages).
+ * - The start: after stage 2, `max(t1612_t1)` over the valid predecessors of (group, t2) is the
+ *   latest first-stage time of the chains ending at t2: the model's start by definition. For
+ *   k >= 3, `arg_max(t1612_t<k-1>, t1612_start)` takes the latest valid stage k-1 event; it also has
+ *   the largest start, because starts never decrease with a stage event's time (the latest
+ *   predecessor of a later event is at least as late: induction over stages), so this is again the
+ *   latest first-stage time of every chain ending there — the model carries the same value through
+ *   the latest valid event of each stage. Ties of arg_max cannot matter: every `summarize … by
+ *   key, t<k>` leaves one row per (group, t<k>), so rows tied on (group, t<k>, t<k-1>) after the next
+ *   join are copies of one row (one per duplicate stage-k event) with the same start.
+ * - One result per (group, last-stage time): the last `summarize … by key, t<N>`.
+ * - Windows are read from the IR as written (`30m`, `10s`, `2h`: KQL timespan literals of the same
+ *   unit); datetime + timespan is a datetime.
+ *
+ * The output names the group by the profile's column for F (`DeviceName` for Host) when every stage
+ * rule's log source maps F to that column and no other canonical field maps to it in the profile;
+ * otherwise the column keeps its name `t1612_key_<F>`. The KQL evaluator reads results back by the
+ * same rule (evaluate.ts `compileCorrelation`).
+ */
+import type { CanonicalField } from '../../model/types.js';
+import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import type { RuleIR } from '../../ir/nodes.js';
+import type { CorrelationIR } from '../../ir/correlation.js';
+import { provenanceLines } from '../provenance.js';
+import { loadTemplate } from '../templates.js';
+import { correlationTelemetry } from '../telemetry.js';
+import type { RenderResult } from '../types.js';
+import { kqlColumn, kqlComment, kqlString } from './escape.js';
+import { kqlRuleCore, normalisedColumn, type KqlRuleCore } from './core.js';
+import type { KqlProfile } from './profiles.js';
+
+const correlationTemplate = loadTemplate(new URL('./templates/correlation.kql.hbs', import.meta.url));
+
+/** The columns every correlation result has besides its group columns (and the profile's time column). */
+export const CORRELATION_COLUMNS = ['chain_start', 'chain_end', 'correlation', 'correlation_level', 'correlation_action'] as const;
+
+/** The column holding a row's value of group-by field `f` inside the query. */
+export function groupKeyColumn(f: CanonicalField): string {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(f)) throw new Error(`internal: group-by field ${JSON.stringify(f)} is not a plain word`);
+  return `t1612_key_${f}`;
+}
+
+/** The canonical fields a profile maps to `column` in any of its log sources. */
+export function canonicalFieldsOfColumn(profile: Pick<KqlProfile, 'fields'>, column: string): CanonicalField[] {
+  const out = new Set<CanonicalField>();
+  for (const map of Object.values(profile.fields)) for (const [f, c] of Object.entries(map ?? {})) if (c === column) out.add(f as CanonicalField);
+  return [...out];
+}
+
+/** The output column of group-by field `f`: its column in every stage rule's log source, when that names F unambiguously. */
+function groupOutputColumn(f: CanonicalField, rules: readonly RuleIR[], profile: KqlProfile): string {
+  const columns = new Set(rules.map((r) => profile.fields[r.logsource.category]?.[f]));
+  const [column] = columns;
+  const reserved = new Set<string>([profile.timeColumn, ...CORRELATION_COLUMNS]);
+  if (columns.size === 1 && column !== undefined && !reserved.has(column) && !column.startsWith('t1612_')) {
+    const named = canonicalFieldsOfColumn(profile, column);
+    if (named.length === 1 && named[0] === f) return column;
+  }
+  return groupKeyColumn(f);
+}
+
+/** A KQL timespan literal for a window as written (`30m`). */
+function timespan(within: string | undefined, seconds: number | undefined, where: string): string {
+  if (within !== undefined && /^[0-9]+[smh]$/.test(within)) return within;
+  if (seconds !== undefined && Number.isSafeInteger(seconds) && seconds >= 0) return `${seconds}s`;
+  throw new Error(`internal: ${where} has no window`);
+}
+
+/** The header: provenance (src/backends/provenance.ts), the correlation, and the chain it reports. */
+function header(c: CorrelationIR, stages: readonly (readonly RuleIR[])[]): string[] {
+  const chain = c.stages
+    .map((s, k) => `${s.label}${s.within ? ` within ${s.within} of ${c.stages[k - 1]!.label}` : ''} (${stages[k]!.map((r) => r.name).join(', ')})`)
+    .join('; ');
+  return [
+    ...provenanceLines(c),
+    `Chain on ${c.groupBy.join(', ')}: ${chain}. Windows run from the previous stage's event and include their edge.`,
+  ].map(kqlComment);
+}
+
+/** Continuation lines of a multi-line operator, indented under `pad`. */
+function indent(text: string, pad: string): string {
+  return text.replace(/\n/g, `\n${pad}`);
+}
+
+/** One stage rule's pipeline: its core, then its group keys and time. Lines joined under `pad`. */
+function stagePipeline(c: CorrelationIR, rule: RuleIR, core: KqlRuleCore, profile: KqlProfile, pad: string): string {
+  const keys = c.groupBy.map((f) => {
+    const column = core.fields[f];
+    // correlationTelemetry keeps only the rules whose log source carries every group-by field.
+    if (!column) throw new Error(`internal: ${rule.name} on ${profile.id} lacks group-by field ${f}`);
+    return `${groupKeyColumn(f)} = ${normalisedColumn(kqlColumn(column), profile)}`;
+  });
+  const ops = [...core.stages, `project ${keys.join(', ')}, t1612_time = ${kqlColumn(profile.timeColumn)}`];
+  return [core.table, ...ops.map((op) => `| ${indent(op, pad)}`)].join(`\n${pad}`);
+}
+
+export function renderKqlCorrelation(c: CorrelationIR, profile: KqlProfile): RenderResult {
+  const telemetry = correlationTelemetry(c, 'kql', profile);
+  if (telemetry.unsupported) return { files: [], diagnostics: [telemetry.unsupported] };
+  const notes: Diagnostic[] = [...telemetry.notes];
+  // A rule the profile's telemetry carries may still not render (a watchlist its schema set lacks).
+  const stages: { rule: RuleIR; core: KqlRuleCore }[][] = [];
+  for (const [k, rules] of telemetry.stages.entries()) {
+    const label = c.stages[k]!.label;
+    const kept: { rule: RuleIR; core: KqlRuleCore }[] = [];
+    for (const rule of rules) {
+      const core = kqlRuleCore(rule, profile);
+      if ('unsupported' in core)
+        notes.push(diagnostic(c.file, { line: 1, column: 1 }, 'note', 'unsupported-profile', `${core.unsupported.message.replace(/; rule .*$/, '')}, so stage ${label} of ${c.name} runs without rule ${rule.name} there`, 'expected when the profile cannot read what the rule needs'));
+      else kept.push({ rule, core });
+    }
+    if (!kept.length)
+      return {
+        files: [],
+        diagnostics: [diagnostic(c.file, { line: 1, column: 1 }, 'warning', 'unsupported-profile', `kql profile ${profile.id} can run no rule of stage ${label}; correlation ${c.name} is skipped there`, "map the stage rules' fields in the profile or use another profile")],
+      };
+    stages.push(kept);
+  }
+
+  // Allowlist lets: every stage rule's, once each (one list has one text on a profile).
+  const lets = new Map<string, string>();
+  for (const { core } of stages.flat())
+    for (const text of core.lets) {
+      const name = /^let ([A-Za-z0-9_]+) =/.exec(text)?.[1];
+      if (!name) throw new Error(`internal: not a let statement: ${text}`);
+      const seen = lets.get(name);
+      if (seen !== undefined && seen !== text) throw new Error(`internal: two texts for ${name} in ${c.name}`);
+      lets.set(name, text);
+    }
+  const stageLets = stages.map((legs, k) => {
+    const name = `t1612_stage${k + 1}`;
+    if (legs.length === 1) return `let ${name} = ${stagePipeline(c, legs[0]!.rule, legs[0]!.core, profile, '    ')};`;
+    return `let ${name} = union\n${legs.map((l) => `    (${stagePipeline(c, l.rule, l.core, profile, '    ')})`).join(',\n')};`;
+  });
+
+  const keys = c.groupBy.map(groupKeyColumn);
+  const by = keys.join(', ');
+  const ops: string[] = [`where ${keys.map((k) => `isnotempty(${k})`).join(' and ')}`, `project ${by}, t1612_t1 = t1612_time`, `distinct ${by}, t1612_t1`];
+  const n = c.stages.length;
+  for (let k = 2; k <= n; k++) {
+    const window = timespan(c.stages[k - 1]!.within, c.stages[k - 1]!.withinSeconds, `stage ${k} of ${c.name}`);
+    const prev = `t1612_t${k - 1}`;
+    const cur = `t1612_t${k}`;
+    ops.push(
+      `join kind=inner (t1612_stage${k} | project ${by}, ${cur} = t1612_time) on ${by}`,
+      `where ${cur} between (${prev} .. (${prev} + ${window}))`,
+      k === 2 ? `summarize t1612_start = max(${prev}) by ${by}, ${cur}` : `summarize arg_max(${prev}, t1612_start) by ${by}, ${cur}`,
+    );
+  }
+  const runnable = stages.flat().map((s) => s.rule);
+  const time = kqlColumn(profile.timeColumn);
+  const last = `t1612_t${n}`;
+  const groupColumns = c.groupBy.map((f) => {
+    const out = groupOutputColumn(f, runnable, profile);
+    return out === groupKeyColumn(f) ? out : `${kqlColumn(out)} = ${groupKeyColumn(f)}`;
+  });
+  ops.push(
+    `project ${[`${time} = ${last}`, ...groupColumns, 'chain_start = t1612_start', `chain_end = ${last}`, `correlation = ${kqlString(c.name)}`, `correlation_level = ${kqlString(c.level)}`, `correlation_action = ${kqlString(c.action)}`].join(', ')}`,
+    `order by ${time} desc`,
+  );
+  const content = correlationTemplate({ header: header(c, stages.map((s) => s.map((l) => l.rule))), lets: [...[...lets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, text]) => text), ...stageLets], source: 't1612_stage1', stages: ops });
+  return { files: [{ path: `kql/${profile.id}/${c.name}.kql`, content }], diagnostics: notes };
+}

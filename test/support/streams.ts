@@ -1,0 +1,58 @@
+/**
+ * Random event streams for correlation rules: events of the stage rules' log sources (often built
+ * to fill a stage, sometimes random), on a few hosts, with gaps chosen to straddle each window's
+ * edge (W-1, W, W+1 seconds) as well as 0 and far beyond.
+ */
+import fc from 'fast-check';
+import type { CorrelationIR, TimedEvent } from '../../src/ir/correlation.js';
+import type { CanonicalEvent } from '../../src/ir/evaluate.js';
+import { eventsFor } from './events.js';
+
+const T0 = Date.parse('2026-11-20T10:00:00Z') / 1000;
+
+/** Events that fill each stage rule, taken from its own test cases' matching events. */
+export function streamArbitrary(c: CorrelationIR, stageEvents: readonly (readonly CanonicalEvent[])[]): fc.Arbitrary<TimedEvent[]> {
+  const windows = [...new Set(c.stages.flatMap((s) => (s.withinSeconds ? [s.withinSeconds] : [])))];
+  const gaps = fc.oneof(
+    fc.constantFrom(0, 1, ...windows.flatMap((w) => [w - 1, w, w + 1]), c.spanSeconds, c.spanSeconds + 1, 3 * 3600),
+    fc.integer({ min: 0, max: c.spanSeconds + 60 }),
+  );
+  const categories = [...new Set(c.stages.flatMap((s) => s.rules.map((r) => r.logsource.category)))];
+  const poolOf = (k: number): fc.Arbitrary<CanonicalEvent> => {
+    const pool = stageEvents[k] ?? [];
+    return pool.length ? fc.constantFrom(...pool) : eventsFor(c.stages[k]!.rules[0]!.logsource.category);
+  };
+  const randomEvent = fc.constantFrom(...categories).chain((cat) => eventsFor(cat).map((e) => ({ e, cat: cat as string | undefined })));
+  // Mostly one host per stream (chains need it), sometimes another, a case variant or none.
+  const hostOf = (main: string) => fc.oneof({ weight: 6, arbitrary: fc.constant(main) }, { weight: 1, arbitrary: fc.constantFrom('h2', 'H1', '') });
+  // Stage events mostly in stage order (a chain in the making), sometimes any stage or a random event.
+  const item = (index: number, main: string) =>
+    fc.record({
+      gap: gaps,
+      host: hostOf(main),
+      pick: fc.oneof(
+        { weight: 3, arbitrary: poolOf(index % c.stages.length).map((e) => ({ e, cat: undefined as string | undefined })) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: c.stages.length - 1 }).chain((k) => poolOf(k).map((e) => ({ e, cat: undefined as string | undefined }))) },
+        { weight: 1, arbitrary: randomEvent },
+      ),
+    });
+  return fc
+    .tuple(fc.constantFrom('h1', 'h2'), fc.integer({ min: 1, max: 9 }))
+    .chain(([main, n]) => fc.tuple(...Array.from({ length: n }, (_, i) => item(i, main))))
+    .map((items) => {
+      let t = T0;
+      return items.map(({ gap, host, pick }) => {
+        t += gap;
+        const category = pick.cat ?? categoryOf(pick.e);
+        const event: CanonicalEvent = { ...pick.e, Host: host, _time: new Date(t * 1000).toISOString() };
+        return { category, time: t, event };
+      });
+    });
+}
+
+/** A stage event's category, from the fields only that category has. */
+function categoryOf(e: CanonicalEvent): string {
+  if ('DestinationIp' in e || 'DestinationHostname' in e || 'DestinationPort' in e) return 'network_connection';
+  if ('TargetFilename' in e) return 'file_event';
+  return 'process_creation';
+}
