@@ -17,7 +17,7 @@
  * Options (after `npm run bench --`): --full (no budget), --budget S, --rules 1000,10000,
  * --yaml N, --events N, --no-model-checks.
  */
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +27,7 @@ import yaml from 'js-yaml';
 import { packageRoot } from '../src/paths.js';
 import { loadRules } from '../src/pipeline.js';
 import { lowerRule } from '../src/ir/lower.js';
+import type { Allowlist } from '../src/model/allowlist.js';
 import { compileRule, type CanonicalEvent } from '../src/ir/evaluate.js';
 import { compileRules } from '../src/compile.js';
 import { ruleChecks } from '../src/schema/checks/index.js';
@@ -44,6 +45,9 @@ import type {
   TierModel,
 } from '../src/model/types.js';
 import type { RuleIR } from '../src/ir/nodes.js';
+
+/** The bundled allowlists: the generated rules (variants of docker-build-risk) suppress by them. */
+let BUNDLED_LISTS: ReadonlyMap<string, Allowlist> = new Map();
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -622,17 +626,17 @@ function compileSet(n: number, opts: Options): CompileTotals {
     const sample = rules.filter((_, i) => i % stride === 0);
     measure(`checks (model)      n=${n}`, sample.length, () => {
       let errors = 0;
-      for (const rule of sample) for (const c of modelChecks) errors += errorsOf(c.run({ rule, all: rules, lists: new Map() })).length;
+      for (const rule of sample) for (const c of modelChecks) errors += errorsOf(c.run({ rule, all: rules, lists: BUNDLED_LISTS })).length;
       return errors;
     }, (e) => `${e} errors; ${sample.length < n ? `every ${stride}th rule, ` : ''}each against all ${fmtInt(n)} (duplicate-identity is O(n) per rule)`);
   }
-  const lowered = measure(`lower (IR)          n=${n}`, n, () => rules.map((r) => lowerRule(r)), (ls) => `${fmtInt(ls.filter((l) => l.ir).length)} IRs`);
+  const lowered = measure(`lower (IR)          n=${n}`, n, () => rules.map((r) => lowerRule(r, BUNDLED_LISTS)), (ls) => `${fmtInt(ls.filter((l) => l.ir).length)} IRs`);
   const checked = measure(`checks (ir)         n=${n}`, n, () => {
     const valid: RuleIR[] = [];
     const rejected = new Map<string, number>();
     rules.forEach((rule, i) => {
       const ir = lowered.result[i]!.ir;
-      const errs = ir ? errorsOf(irChecks.flatMap((c) => c.run({ rule, ir, all: rules, lists: new Map() }))) : errorsOf(lowered.result[i]!.diagnostics);
+      const errs = ir ? errorsOf(irChecks.flatMap((c) => c.run({ rule, ir, all: rules, lists: BUNDLED_LISTS }))) : errorsOf(lowered.result[i]!.diagnostics);
       if (!errs.length) valid.push(ir!);
       for (const code of new Set(errs.map((e) => e.code))) rejected.set(code, (rejected.get(code) ?? 0) + 1);
     });
@@ -652,6 +656,7 @@ function loadRulesPhase(count: number): void {
   const dir = mkdtempSync(join(tmpdir(), 't1612-bench-'));
   try {
     for (const r of generateModels(count)) writeFileSync(join(dir, `${r.model.name}.yml`), yaml.dump(r.model, { lineWidth: -1, noRefs: true }));
+    for (const f of readdirSync(join(ROOT, 'rules/allowlists'))) copyFileSync(join(ROOT, 'rules/allowlists', f), join(dir, f));
     measure(`loadRules (YAML)    n=${count}`, count, () => loadRules([dir]), (res) => {
       const by = countBy(res.diagnostics, (d) => `${d.severity} ${d.code}`);
       return `parse + schema + checks + lower: ${fmtInt(res.irs.length)} IRs${by.size ? `; ${fmtCounts(by)}` : ''}`;
@@ -753,6 +758,7 @@ function main(): void {
     return;
   }
   const wallStart = performance.now();
+  BUNDLED_LISTS = loadRules([join(ROOT, 'rules')]).lists;
   console.log(`t1612 benchmark (node ${process.version}, ${process.arch}, 1 process, forced gc between phases: ${forceGc ? 'yes, below 1 GB heap' : 'no'})`);
   console.log(
     `seed 0x${SEED.toString(16)}; rules generated from ${TEMPLATE_PATH.slice(ROOT.length + 1)}; render budget above 1,000 rules: ${opts.budget ? `${opts.budget} s per target (--full: none)` : 'none'}`,

@@ -404,21 +404,33 @@ interface Segment {
  * Split a pipeline into commands on `|` outside double-quoted strings and outside `[ … ]`
  * subsearches (whose own pipes belong to them). Brackets must balance outside strings.
  */
-function splitPipeline(text: string): Segment[] {
-  const parts: Segment[] = [];
-  let start = 0;
+/**
+ * The characters of `text` from `from` on that lie outside double-quoted strings (where `\\`
+ * escapes the next character), with their index; `unterminated` is set when a string never closes.
+ */
+function* outsideStrings(text: string, from = 0, state = { unterminated: false }): Generator<[string, number]> {
   let inQuote = false;
-  let depth = 0;
-  let subsearchAt = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]!;
     if (inQuote) {
       if (c === '\\') i++;
       else if (c === '"') inQuote = false;
       continue;
     }
     if (c === '"') inQuote = true;
-    else if (c === '[') {
+    else yield [c, i];
+  }
+  state.unterminated = inQuote;
+}
+
+function splitPipeline(text: string): Segment[] {
+  const parts: Segment[] = [];
+  let start = 0;
+  let depth = 0;
+  let subsearchAt = -1;
+  const state = { unterminated: false };
+  for (const [c, i] of outsideStrings(text, 0, state)) {
+    if (c === '[') {
       if (depth === 0 && subsearchAt < 0) subsearchAt = i - start;
       depth++;
     } else if (c === ']') {
@@ -430,7 +442,7 @@ function splitPipeline(text: string): Segment[] {
       subsearchAt = -1;
     }
   }
-  if (inQuote) invalid(`unterminated string literal in ${quote(text.slice(-120))}`);
+  if (state.unterminated) invalid(`unterminated string literal in ${quote(text.slice(-120))}`);
   if (depth > 0) invalid(`unclosed subsearch "[" in ${quote(text.slice(start, start + 120))}`);
   parts.push({ text: text.slice(start), subsearchAt });
   return parts;
@@ -1789,16 +1801,8 @@ function compileMultisearch(args: string, ctx: Ctx): (rows: readonly Row[], widt
 /** The index of the `]` closing the `[` at `open` (strings skipped; brackets balanced). */
 function closingBracket(text: string, open: number): number {
   let depth = 0;
-  let inQuote = false;
-  for (let i = open; i < text.length; i++) {
-    const c = text[i];
-    if (inQuote) {
-      if (c === '\\') i++;
-      else if (c === '"') inQuote = false;
-      continue;
-    }
-    if (c === '"') inQuote = true;
-    else if (c === '[') depth++;
+  for (const [c, i] of outsideStrings(text, open)) {
+    if (c === '[') depth++;
     else if (c === ']' && --depth === 0) return i;
   }
   return invalid(`unclosed subsearch "[" in ${quote(text.slice(open, open + 60))}`);
