@@ -13,9 +13,13 @@ const T0 = Date.parse('2026-11-20T10:00:00Z') / 1000;
 /** Events that fill each stage rule, taken from its own test cases' matching events. */
 export function streamArbitrary(c: CorrelationIR, stageEvents: readonly (readonly CanonicalEvent[])[]): fc.Arbitrary<TimedEvent[]> {
   const windows = [...new Set(c.stages.flatMap((s) => (s.withinSeconds ? [s.withinSeconds] : [])))];
+  // Mostly the edges of the windows (W-1, W, W+1) and small gaps, so chains form and break at their
+  // bounds; sometimes the total span's edge, anything up to it, or far beyond.
   const gaps = fc.oneof(
-    fc.constantFrom(0, 1, ...windows.flatMap((w) => [w - 1, w, w + 1]), c.spanSeconds, c.spanSeconds + 1, 3 * 3600),
-    fc.integer({ min: 0, max: c.spanSeconds + 60 }),
+    { weight: 4, arbitrary: fc.constantFrom(0, 1, ...windows.flatMap((w) => [w - 1, w, w + 1])) },
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: Math.min(...windows) }) },
+    { weight: 1, arbitrary: fc.constantFrom(c.spanSeconds, c.spanSeconds + 1, 3 * 3600) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: c.spanSeconds + 60 }) },
   );
   const categories = [...new Set(c.stages.flatMap((s) => s.rules.map((r) => r.logsource.category)))];
   const poolOf = (k: number): fc.Arbitrary<CanonicalEvent> => {
