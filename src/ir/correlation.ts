@@ -18,7 +18,7 @@
  * forward and what KQL's arg_max keeps after each join.
  */
 import type { AttackModel, CanonicalField, Level, TierAction } from '../model/types.js';
-import type { DetectionMetadata, RuleIR } from './nodes.js';
+import { detectionMetadata, type DetectionMetadata, type RuleIR } from './nodes.js';
 import { compileRule, type CanonicalEvent, type EvaluateOptions } from './evaluate.js';
 
 export interface CorrelationModel {
@@ -82,20 +82,7 @@ export function lowerCorrelation(model: CorrelationModel, file: string, rules: R
   }));
   return {
     kind: 'correlation',
-    id: model.id,
-    name: model.name,
-    title: model.title,
-    description: model.description,
-    status: model.status,
-    author: model.author,
-    created: model.created,
-    ...(model.modified ? { modified: model.modified } : {}),
-    references: model.references ?? [],
-    severity: model.severity,
-    confidence: model.confidence,
-    falsePositives: model.falsePositives ?? [],
-    tags: model.tags ?? [],
-    attack: model.attack,
+    ...detectionMetadata(model),
     groupBy: model.correlation.groupBy,
     stages,
     level: model.level,

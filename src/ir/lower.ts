@@ -10,7 +10,7 @@ import type { Allowlist } from '../model/allowlist.js';
 import { ALL_ADDRESSES, NON_PUBLIC_NETWORKS, parseNetwork, type IpNetwork } from './ip.js';
 import { diagnostic, type Diagnostic, type Position } from '../model/diagnostics.js';
 import type { CompareOp, Expr, ListRef, RuleIR, TierCond } from './nodes.js';
-import { fieldsOf } from './nodes.js';
+import { detectionMetadata, fieldsOf } from './nodes.js';
 import { PortableRegex } from './regex.js';
 import * as H from './helpers.js';
 
@@ -233,20 +233,7 @@ export function lowerRule(rule: LoadedRule, lists: ReadonlyMap<string, Allowlist
 
   if (diagnostics.length) return { diagnostics };
   const ir: RuleIR = {
-    id: m.id,
-    name: m.name,
-    title: m.title,
-    description: m.description,
-    status: m.status,
-    author: m.author,
-    created: m.created,
-    ...(m.modified ? { modified: m.modified } : {}),
-    references: m.references ?? [],
-    severity: m.severity,
-    confidence: m.confidence,
-    falsePositives: m.falsePositives ?? [],
-    tags: m.tags ?? [],
-    attack: m.attack,
+    ...detectionMetadata(m),
     logsource: m.logsource,
     match,
     suppress,

@@ -99,6 +99,41 @@ export interface DetectionMetadata {
   readonly attack: AttackModel;
 }
 
+/** The metadata as written in a rule or correlation document, with the optional lists made empty. */
+export function detectionMetadata(m: {
+  id: string;
+  name: string;
+  title: string;
+  description: string;
+  status: string;
+  author: string;
+  created: string;
+  modified?: string;
+  references?: string[];
+  severity: Level;
+  confidence: string;
+  falsePositives?: string[];
+  tags?: string[];
+  attack: AttackModel;
+}): DetectionMetadata {
+  return {
+    id: m.id,
+    name: m.name,
+    title: m.title,
+    description: m.description,
+    status: m.status,
+    author: m.author,
+    created: m.created,
+    ...(m.modified ? { modified: m.modified } : {}),
+    references: m.references ?? [],
+    severity: m.severity,
+    confidence: m.confidence,
+    falsePositives: m.falsePositives ?? [],
+    tags: m.tags ?? [],
+    attack: m.attack,
+  };
+}
+
 export interface RuleIR extends DetectionMetadata {
   readonly logsource: { readonly category: LogsourceCategory; readonly product: string };
   /** Which events the rule is about. */

@@ -10,7 +10,8 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedConstruct, type Row } from '../../src/backends/evaluation.js';
 import { compileSpl, SplQueryError, type MacroTable } from '../../src/backends/spl/evaluate.js';
-import { lookupsFromShared, parseCsv } from '../../src/backends/spl/lookup.js';
+import { lookupsFromShared } from '../../src/backends/spl/lookup.js';
+import { parseCsv } from '../../src/backends/csv.js';
 
 /** The output rows of an SPL query over events. */
 function spl(query: string, rows: readonly Row[], macros?: MacroTable): Record<string, unknown>[] {

@@ -13,7 +13,9 @@ import { renderKql, renderKqlWatchlists } from '../../src/backends/kql/index.js'
 import { defender as defenderBase, kqlProfiles, sentinel as sentinelBase, type KqlProfile } from '../../src/backends/kql/profiles.js';
 import { kqlRow } from '../../src/backends/kql/rows.js';
 import { DEVICE_TABLE_COLUMNS } from '../../src/backends/kql/tables.js';
-import { domainListRegex, parseCsv, watchlistCsv } from '../../src/backends/kql/watchlists.js';
+import { domainListRegex, watchlistCsv } from '../../src/backends/kql/watchlists.js';
+import { csvRecords } from '../../src/backends/csv.js';
+const parseCsv = (text: string) => csvRecords(text, 'watchlist.csv');
 import { viewFor, type EmittedFile, type ProfileView } from '../../src/backends/types.js';
 import { compileRules } from '../../src/compile.js';
 import { compileRule, type CanonicalEvent, type CompiledRule } from '../../src/ir/evaluate.js';

@@ -59,7 +59,7 @@ import type { CanonicalField } from '../../model/types.js';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { RuleIR } from '../../ir/nodes.js';
 import type { CorrelationIR } from '../../ir/correlation.js';
-import { provenanceLines } from '../provenance.js';
+import { chainLine, provenanceLines } from '../provenance.js';
 import { loadTemplate } from '../templates.js';
 import { correlationTelemetry } from '../telemetry.js';
 import type { RenderResult } from '../types.js';
@@ -106,13 +106,7 @@ function timespan(within: string | undefined, seconds: number | undefined, where
 
 /** The header: provenance (src/backends/provenance.ts), the correlation, and the chain it reports. */
 function header(c: CorrelationIR, stages: readonly (readonly RuleIR[])[]): string[] {
-  const chain = c.stages
-    .map((s, k) => `${s.label}${s.within ? ` within ${s.within} of ${c.stages[k - 1]!.label}` : ''} (${stages[k]!.map((r) => r.name).join(', ')})`)
-    .join('; ');
-  return [
-    ...provenanceLines(c),
-    `Chain on ${c.groupBy.join(', ')}: ${chain}. Windows run from the previous stage's event and include their edge.`,
-  ].map(kqlComment);
+  return [...provenanceLines(c), chainLine(c, stages)].map(kqlComment);
 }
 
 /** Continuation lines of a multi-line operator, indented under `pad`. */

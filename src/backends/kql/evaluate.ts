@@ -105,7 +105,8 @@ import { analyseKql, kustoErrors, kustoGlobals, listItems, loadKusto } from './k
 import { kqlRow, kqlTablesOf, type KqlColumns } from './rows.js';
 import { kqlSourceOf, SCHEMA_FUNCTIONS } from './tables.js';
 import { parseIpv4, parseIpv6 } from '../../ir/ip.js';
-import { parseCsv, WATCHLIST_COLUMNS, WATCHLIST_FUNCTION, watchlistRelativePath } from './watchlists.js';
+import { csvRecords } from '../csv.js';
+import { WATCHLIST_COLUMNS, WATCHLIST_FUNCTION, watchlistRelativePath } from './watchlists.js';
 
 /** The query is not valid KQL for the schema (as opposed to valid KQL this evaluator does not implement). */
 export class KqlQueryError extends Error {
@@ -2100,9 +2101,9 @@ function watchlistsBeside(query: EmittedFile, shared: readonly EmittedFile[]): W
     if (!file) throw new KqlQueryError(`${query.path} reads ${WATCHLIST_FUNCTION}(${JSON.stringify(alias)}), but there is no ${path} among the shared files`);
     let items: Record<string, string>[];
     try {
-      items = parseCsv(file.content);
+      items = csvRecords(file.content, path);
     } catch (e) {
-      throw new KqlQueryError(`${path}: ${(e as Error).message}`);
+      throw new KqlQueryError((e as Error).message);
     }
     if (items.length && !Object.hasOwn(items[0]!, 'SearchKey')) throw new KqlQueryError(`${path} has no SearchKey column`);
     return items;

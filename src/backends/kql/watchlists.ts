@@ -7,6 +7,7 @@
  * A watchlist is an exact-value table, so only `exact` lists are read from one; a `domain` list
  * (an entry or any subdomain of it) is always a `let` regex.
  */
+import { csvText } from '../csv.js';
 import type { Allowlist, ListMatch } from '../../model/allowlist.js';
 import type { ListRef } from '../../ir/nodes.js';
 import { literal } from '../../ir/helpers.js';
@@ -58,10 +59,6 @@ export function allowlistLet(list: ListRef, source: AllowlistSource): string {
   return `let ${name} = dynamic([${list.values.map(kqlString).join(', ')}]);`;
 }
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, a quote or starts or ends with a blank. */
-function csvField(value: string): string {
-  return /[",]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 /**
  * A list as the CSV a Sentinel watchlist is created from: one row per entry, the value as written.
@@ -71,58 +68,6 @@ function csvField(value: string): string {
 export function watchlistCsv(list: Allowlist): string {
   const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ');
   const rows = list.entries.map((e) => [e.value, oneLine(e.reason), oneLine(e.owner), e.expires ?? '']);
-  return [[...WATCHLIST_CSV_HEADER], ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+  return csvText([[...WATCHLIST_CSV_HEADER], ...rows]);
 }
 
-/** Parses RFC 4180 CSV (quoted fields, doubled quotes, LF or CRLF records) into records by header. */
-export function parseCsv(text: string): Record<string, string>[] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let i = 0;
-  const endField = () => {
-    record.push(field);
-    field = '';
-  };
-  const endRecord = () => {
-    endField();
-    records.push(record);
-    record = [];
-  };
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (ch === '"' && field === '') {
-      const close = quotedEnd(text, i);
-      field = text.slice(i + 1, close).replace(/""/g, '"');
-      i = close + 1;
-      if (i < text.length && !/[,\r\n]/.test(text[i]!)) throw new Error(`CSV: text after a closing quote at offset ${i}`);
-    } else if (ch === ',') {
-      endField();
-      i++;
-    } else if (ch === '\n' || ch === '\r') {
-      endRecord();
-      i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
-    } else {
-      field += ch;
-      i++;
-    }
-  }
-  if (field !== '' || record.length) endRecord();
-  const [header, ...body] = records;
-  if (!header) return [];
-  return body.map((r, n) => {
-    if (r.length !== header.length) throw new Error(`CSV: record ${n + 2} has ${r.length} fields, the header ${header.length}`);
-    return Object.fromEntries(header.map((h, j) => [h, r[j]!]));
-  });
-}
-
-/** The index of the quote that closes the quoted field opening at `open`. */
-function quotedEnd(text: string, open: number): number {
-  let j = open + 1;
-  for (;;) {
-    const q = text.indexOf('"', j);
-    if (q < 0) throw new Error(`CSV: unclosed quote at offset ${open}`);
-    if (text[q + 1] !== '"') return q;
-    j = q + 2;
-  }
-}

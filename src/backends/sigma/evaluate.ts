@@ -62,6 +62,7 @@ import { pcreToJs } from '../pcre.js';
 import type { SigmaProfile } from './profiles.js';
 import { sigmaRow } from './rows.js';
 import { temporalOrderedChains, type StageEvent } from './temporal.js';
+import { inNetwork, parseIp, parseNetwork } from '../../ir/ip.js';
 
 /** The Sigma text is not valid Sigma (as opposed to valid Sigma this evaluator does not implement). */
 export class SigmaRuleError extends Error {
@@ -184,90 +185,23 @@ function stringTest(value: string, wrap: Wrap, cased: boolean): StrTest {
 // ---------------------------------------------------------------------------------------------
 // CIDR (§3.2 `cidr`)
 
-interface Ip {
-  readonly v: 4 | 6;
-  /** 16-bit groups (2 for IPv4, 8 for IPv6), most significant first. */
-  readonly g: readonly number[];
-}
-
-const V4 = /^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$/;
-
-function parseV4(s: string): number[] | undefined {
-  const m = V4.exec(s);
-  if (!m) return undefined;
-  const b = m.slice(1, 5).map(Number);
-  if (b.some((x) => x > 255)) return undefined;
-  return [(b[0]! << 8) | b[1]!, (b[2]! << 8) | b[3]!];
-}
-
-function parseV6(s: string): number[] | undefined {
-  if (!/^[0-9A-Fa-f:.]+$/.test(s)) return undefined;
-  let tail4: number[] = [];
-  if (s.includes('.')) {
-    const at = s.lastIndexOf(':');
-    const v4 = at < 0 ? undefined : parseV4(s.slice(at + 1));
-    if (!v4) return undefined;
-    tail4 = v4;
-    s = s.slice(0, at + 1);
-    // `::1.2.3.4` leaves `::`; `a:b:…:1.2.3.4` leaves a trailing `:` to drop.
-    if (s.endsWith(':') && !s.endsWith('::')) s = s.slice(0, -1);
-  }
-  const halves = s.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (h: string): number[] | undefined => {
-    if (h === '') return [];
-    const parts = h.split(':');
-    if (parts.some((p) => !/^[0-9A-Fa-f]{1,4}$/.test(p))) return undefined;
-    return parts.map((p) => parseInt(p, 16));
-  };
-  const head = groups(halves[0]!);
-  const tail = halves.length === 2 ? groups(halves[1]!) : [];
-  if (!head || !tail) return undefined;
-  const explicit = head.length + tail.length + tail4.length;
-  if (halves.length === 2) {
-    if (explicit > 7) return undefined;
-    return [...head, ...new Array<number>(8 - explicit).fill(0), ...tail, ...tail4];
-  }
-  return explicit === 8 ? [...head, ...tail4] : undefined;
-}
-
-function parseIp(s: string): Ip | undefined {
-  const v4 = parseV4(s);
-  if (v4) return { v: 4, g: v4 };
-  const v6 = parseV6(s);
-  return v6 ? { v: 6, g: v6 } : undefined;
-}
-
 function cidrTest(network: string): StrTest {
   if (typeof network !== 'string') return unsupported(`a non-string |cidr network ${JSON.stringify(network)}`);
   const slash = network.indexOf('/');
-  const addr = slash < 0 ? network : network.slice(0, slash);
-  const net = parseIp(addr);
-  if (!net) return unsupported(`|cidr network ${JSON.stringify(network)} (not an IPv4 or IPv6 network)`);
-  const bits = net.v === 4 ? 32 : 128;
-  let prefix = bits;
+  const addr = parseIp(slash < 0 ? network : network.slice(0, slash));
+  if (!addr) return unsupported(`|cidr network ${JSON.stringify(network)} (not an IPv4 or IPv6 network)`);
+  const bits = addr.version === 4 ? 32 : 128;
   if (slash >= 0) {
     const p = network.slice(slash + 1);
     if (!/^(0|[1-9][0-9]{0,2})$/.test(p) || Number(p) > bits)
       return unsupported(`|cidr network ${JSON.stringify(network)} (prefix length must be 0–${bits}; netmasks are not implemented)`);
-    prefix = Number(p);
   }
-  // Strict, like pySigma's ip_network(strict=True): no host bits set.
-  for (let i = 0; i < net.g.length; i++) {
-    const keep = Math.max(0, Math.min(16, prefix - 16 * i));
-    const hostMask = keep === 16 ? 0 : 0xffff >> keep;
-    if (net.g[i]! & hostMask) return unsupported(`|cidr network ${JSON.stringify(network)} (host bits set)`);
-  }
-  const full = Math.floor(prefix / 16);
-  const rest = prefix % 16;
-  const g = net.g;
+  // Strict, like pySigma's ip_network(strict=True): no host bits set. A bare address is its own /32 or /128.
+  const net = parseNetwork(slash < 0 ? `${network}/${bits}` : network);
+  if ('problem' in net) return unsupported(`|cidr network ${JSON.stringify(network)} (host bits set)`);
   return (s) => {
     const ip = parseIp(s);
-    if (!ip || ip.v !== net.v) return false;
-    for (let i = 0; i < full; i++) if (ip.g[i] !== g[i]) return false;
-    if (rest === 0) return true;
-    const mask = (0xffff << (16 - rest)) & 0xffff;
-    return (ip.g[full]! & mask) === g[full];
+    return ip !== undefined && inNetwork(ip, net);
   };
 }
 

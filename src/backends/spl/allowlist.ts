@@ -25,7 +25,8 @@ import { loadTemplate } from '../templates.js';
 import { telemetryFor } from '../telemetry.js';
 import { viewFor, type EmittedFile, type FieldMap } from '../types.js';
 import { allowlistFlag } from './dialect.js';
-import { csvCell, splArgField, splMacroName } from './escape.js';
+import { splArgField, splMacroName } from './escape.js';
+import { csvText } from '../csv.js';
 import type { SplMacro, SplProfile } from './profiles.js';
 
 const transformsTemplate = loadTemplate(new URL('./templates/transforms.conf.hbs', import.meta.url));
@@ -142,7 +143,7 @@ export function lookupCsv(list: Allowlist): string {
     rows.push([e.value, ...rest]);
     if (list.match === 'domain') rows.push([`*.${e.value}`, ...rest]);
   }
-  return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+  return csvText(rows);
 }
 
 function transformsStanza(list: Allowlist): { name: string; source: string; settings: { key: string; value: string }[] } {

@@ -45,10 +45,3 @@ export function splArgField(name: string): string {
   throw new Error(`internal: SPL field name ${JSON.stringify(name)} is not allowed`);
 }
 
-/**
- * One cell of a lookup CSV (RFC 4180): quoted when it holds a comma, a quote, a line break or
- * leading/trailing blanks (which a reader might trim), with quotes doubled; as written otherwise.
- */
-export function csvCell(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}

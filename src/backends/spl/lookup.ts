@@ -30,6 +30,7 @@
 import type { EmittedFile } from '../types.js';
 import { parseConf } from './conf.js';
 import { invalid, unsupported } from './errors.js';
+import { parseCsv } from '../csv.js';
 
 export interface LookupDefinition {
   readonly name: string;
@@ -67,68 +68,6 @@ export function lookupsFromShared(shared: readonly EmittedFile[]): Map<string, L
   return out;
 }
 
-/** RFC 4180 rows (header included); a line break inside quotes is part of the cell. */
-export function parseCsv(text: string, file: string): string[][] {
-  const rows: string[][] = [];
-  const src = text.replace(/^\uFEFF/, '');
-  let row: string[] = [];
-  let line = 1;
-  let i = 0;
-  const n = src.length;
-  if (n === 0) return rows;
-  for (;;) {
-    // One cell, starting at i.
-    let cell = '';
-    if (src[i] === '"') {
-      const startLine = line;
-      i++;
-      for (;;) {
-        if (i >= n) return invalid(`${file}:${startLine}: unterminated quoted cell`);
-        const c = src[i]!;
-        if (c === '"') {
-          if (src[i + 1] === '"') {
-            cell += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        if (c === '\n') line++;
-        cell += c;
-        i++;
-      }
-      const after = src[i];
-      if (after !== undefined && after !== ',' && after !== '\n' && after !== '\r') return invalid(`${file}:${line}: unexpected ${JSON.stringify(after)} after a quoted cell`);
-    } else {
-      const start = i;
-      while (i < n && src[i] !== ',' && src[i] !== '\n' && src[i] !== '\r') {
-        if (src[i] === '"') return invalid(`${file}:${line}: a quote inside an unquoted cell`);
-        i++;
-      }
-      cell = src.slice(start, i);
-    }
-    row.push(cell);
-    if (i >= n) {
-      rows.push(row);
-      return rows;
-    }
-    if (src[i] === ',') {
-      i++;
-      continue;
-    }
-    // A line end: CRLF or LF (a lone CR is not one, as in Splunk's reader).
-    if (src[i] === '\r') {
-      if (src[i + 1] !== '\n') return invalid(`${file}:${line}: a carriage return without a line feed`);
-      i++;
-    }
-    i++;
-    line++;
-    rows.push(row);
-    row = [];
-    if (i >= n) return rows;
-  }
-}
 
 const HAS_UPPER = /[A-Z]/;
 /** ASCII-only lower-casing: only A–Z change. */
@@ -199,7 +138,13 @@ export function compileLookup(name: string, found: LookupDefinition | undefined,
   const caseSensitive = booleanSetting(def, 'case_sensitive_match', true);
   const maxMatches = integerSetting(def, 'max_matches', 100, 1, 1000);
   const wildcard = wildcardColumns(def).has(inputColumn);
-  const [header, ...rows] = parseCsv(table.text, table.path);
+  let parsed: string[][];
+  try {
+    parsed = parseCsv(table.text, table.path);
+  } catch (e) {
+    return invalid((e as Error).message);
+  }
+  const [header, ...rows] = parsed;
   if (!header) return invalid(`${table.path}: an empty lookup table (no header row)`);
   const column = (c: string): number => {
     const i = header.indexOf(c);
