@@ -17,25 +17,11 @@
  * exists" needs only the latest valid event per stage — which is what SPL's streamstats carries
  * forward and what KQL's arg_max keeps after each join.
  */
-import type { AttackModel, CanonicalField, Level, TierAction } from '../model/types.js';
+import type { CanonicalField, Level, MetadataModel, TierAction } from '../model/types.js';
 import { detectionMetadata, type DetectionMetadata, type RuleIR } from './nodes.js';
 import { compileRule, type CanonicalEvent, type EvaluateOptions } from './evaluate.js';
 
-export interface CorrelationModel {
-  id: string;
-  name: string;
-  title: string;
-  description: string;
-  status: string;
-  author: string;
-  created: string;
-  modified?: string;
-  references?: string[];
-  severity: Level;
-  confidence: string;
-  falsePositives?: string[];
-  tags?: string[];
-  attack: AttackModel;
+export interface CorrelationModel extends MetadataModel {
   correlation: {
     groupBy: CanonicalField[];
     stages: { rules: string[]; within?: string; label?: string }[];

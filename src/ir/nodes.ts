@@ -2,7 +2,7 @@
  * The typed IR: what every backend renders and the reference evaluator runs. Backends read the IR,
  * never the YAML model, so a behaviour is defined once and no target can drift.
  */
-import type { CanonicalField, Level, LogsourceCategory, TierAction, AttackModel } from '../model/types.js';
+import type { CanonicalField, Level, LogsourceCategory, TierAction, AttackModel, MetadataModel } from '../model/types.js';
 import type { PortableRegex } from './regex.js';
 import type { Position } from '../model/diagnostics.js';
 import type { Allowlist, ListMatch } from '../model/allowlist.js';
@@ -100,22 +100,7 @@ export interface DetectionMetadata {
 }
 
 /** The metadata as written in a rule or correlation document, with the optional lists made empty. */
-export function detectionMetadata(m: {
-  id: string;
-  name: string;
-  title: string;
-  description: string;
-  status: string;
-  author: string;
-  created: string;
-  modified?: string;
-  references?: string[];
-  severity: Level;
-  confidence: string;
-  falsePositives?: string[];
-  tags?: string[];
-  attack: AttackModel;
-}): DetectionMetadata {
+export function detectionMetadata(m: MetadataModel): DetectionMetadata {
   return {
     id: m.id,
     name: m.name,

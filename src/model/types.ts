@@ -155,21 +155,27 @@ export interface AttackModel {
   analytics: string[];
 }
 
-export interface RuleModel {
+/** What a rule or correlation document says about itself, as written. */
+export interface MetadataModel {
   id: string;
   name: string;
   title: string;
   description: string;
-  status: 'experimental' | 'test' | 'stable' | 'deprecated' | 'unsupported';
+  status: string;
   author: string;
   created: string;
   modified?: string;
   references?: string[];
   severity: Level;
-  confidence: 'low' | 'medium' | 'high';
+  confidence: string;
   falsePositives?: string[];
   tags?: string[];
   attack: AttackModel;
+}
+
+export interface RuleModel extends MetadataModel {
+  status: 'experimental' | 'test' | 'stable' | 'deprecated' | 'unsupported';
+  confidence: 'low' | 'medium' | 'high';
   logsource: { category: LogsourceCategory; product: 'linux' };
   match: Predicate;
   /** Fields read only to widen the rule: profiles without them still run it (what is lost is noted). */
