@@ -37,6 +37,14 @@ const schema = {
           items: { type: 'string', enum: ALL_FIELDS },
           description: 'Canonical fields every event of a chain shares (Host). An event without them is in no chain.',
         },
+        joinOn: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', enum: ['image'] },
+          description:
+            'Keys stage events must share where they have them. image: every event of a chain that names an image (its rule\'s imageKey) names the same repository; an event that names none (egress, a build without -t) joins any.',
+        },
         stages: {
           type: 'array',
           minItems: 2,

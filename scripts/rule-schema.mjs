@@ -287,6 +287,51 @@ const schema = {
         properties: { list: listName, field: field('Field compared with the entries.') },
       },
     },
+    imageKey: {
+      type: 'array',
+      description:
+        'Where an event of the rule names a container image, read by correlations joined on the image (joinOn: [image]). The first source that reads a reference gives the key: the repository, without tag or digest, docker.io/ and library/ dropped (alpine, ghcr.io/acme/app, registry.local:5000/team/app). An event no source reads has no image and joins any.',
+      minItems: 1,
+      items: {
+        type: 'object',
+        minProperties: 1,
+        maxProperties: 1,
+        additionalProperties: false,
+        properties: {
+          image: {
+            type: 'object',
+            description: "The positional image of a run, create or pull command, read with the image predicate's grammar (list every option of the tools).",
+            additionalProperties: false,
+            required: ['field', 'words'],
+            properties: {
+              field: field('Field holding the command line.'),
+              words: stringList('Subcommands, words separated by one space: run, container run, image pull.', { pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*( [A-Za-z0-9][A-Za-z0-9._-]*)*$' }),
+              optionsWithValue: stringList('Global options that take the next word as their value.', { pattern: '^(--[A-Za-z0-9][A-Za-z0-9-]*|-[A-Za-z0-9])$' }),
+              booleanOptions: stringList('Global long options that take no value.', { pattern: '^--[A-Za-z0-9][A-Za-z0-9-]*$' }),
+              subcommandOptionsWithValue: stringList("The subcommand's options that take the next word as their value.", { pattern: '^(--[A-Za-z0-9][A-Za-z0-9-]*|-[A-Za-z0-9])$' }),
+              subcommandBooleanOptions: stringList("The subcommand's long options that take no value.", { pattern: '^--[A-Za-z0-9][A-Za-z0-9-]*$' }),
+            },
+          },
+          flag: {
+            type: 'object',
+            description: "The value of the first of these options on the command line, read as the flag predicate reads one (--tag NAME, --tag=NAME, -t NAME, -tNAME; quoted or not): a build's -t, kubectl's --image.",
+            additionalProperties: false,
+            required: ['field', 'names'],
+            properties: {
+              field: field('Field holding the command line.'),
+              names: stringList('Option names: --long or -x.', { pattern: '^(--[A-Za-z0-9][A-Za-z0-9-]*|-[A-Za-z0-9])$' }),
+            },
+          },
+          reference: {
+            type: 'object',
+            description: 'A field whose value is an image reference (a Kubernetes pod spec image).',
+            additionalProperties: false,
+            required: ['field'],
+            properties: { field: field('Field holding the reference.') },
+          },
+        },
+      },
+    },
     signals: {
       type: 'array',
       description: 'Weighted risk signals; the score is the sum of the weights of those that hold.',

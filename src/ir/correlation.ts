@@ -16,14 +16,27 @@
  * Because a later candidate is always at least as close to the next stage as an earlier one, "a chain
  * exists" needs only the latest valid event per stage — which is what SPL's streamstats carries
  * forward and what KQL's arg_max keeps after each join.
+ *
+ * Joined on the image (`joinOn: [image]`): a stage event is a (event, stage rule) pair, and its image
+ * is what that rule's `imageKey` reads from the event (src/ir/image-key.ts; "" when it names none).
+ * A chain's events that name an image all name the same one; events naming none join any. The
+ * result is still one per group and last-stage time, with the latest start of any chain ending there.
+ * The streaming form partitions the chains by image: chains whose events name `x` (or nothing) are
+ * those of the plain problem over the group's events that name `x` or nothing, so each group's events
+ * that name no image are copied into every image the group's events name (or into one class `*` when
+ * they name none), the carry above runs per (group, image), and the result takes the latest start
+ * over the images. SPL does exactly this (eventstats values + mvexpand); KQL's joins compare images
+ * pairwise, which is the same set of chains.
  */
 import type { CanonicalField, Level, MetadataModel, TierAction } from '../model/types.js';
 import { detectionMetadata, type DetectionMetadata, type RuleIR } from './nodes.js';
 import { compileRule, type CanonicalEvent, type EvaluateOptions } from './evaluate.js';
+import { imageKeyOf } from './image-key.js';
 
 export interface CorrelationModel extends MetadataModel {
   correlation: {
     groupBy: CanonicalField[];
+    joinOn?: 'image'[];
     stages: { rules: string[]; within?: string; label?: string }[];
   };
   level: Level;
@@ -42,6 +55,8 @@ export interface CorrelationStage {
 export interface CorrelationIR extends DetectionMetadata {
   readonly kind: 'correlation';
   readonly groupBy: readonly CanonicalField[];
+  /** Stage events that name an image must name the same one (src/ir/image-key.ts). */
+  readonly joinOnImage: boolean;
   readonly stages: readonly CorrelationStage[];
   readonly level: Level;
   readonly action: TierAction;
@@ -70,6 +85,7 @@ export function lowerCorrelation(model: CorrelationModel, file: string, rules: R
     kind: 'correlation',
     ...detectionMetadata(model),
     groupBy: model.correlation.groupBy,
+    joinOnImage: (model.correlation.joinOn ?? []).includes('image'),
     stages,
     level: model.level,
     action: model.action,
@@ -109,14 +125,17 @@ export type WindowReading = 'per-stage' | 'total-span';
 
 /**
  * The reference meaning over a stream. `optsFor(category)` gives the profile's view of a category
- * (fields it carries, placeholders); a stage rule sees only events of its own log source.
+ * (fields it carries, placeholders); a stage rule sees only events of its own log source. `images`
+ * `ignore` drops the image join (the reading of a target that cannot join on it: Sigma).
  */
 export function correlate(
   c: CorrelationIR,
   stream: readonly TimedEvent[],
   optsFor: (category: string) => EvaluateOptions | undefined = () => ({}),
   windows: WindowReading = 'per-stage',
+  images: 'join' | 'ignore' = 'join',
 ): ChainResult[] {
+  const joinImages = c.joinOnImage && images === 'join';
   const compiled = new Map<string, ReturnType<typeof compileRule> | null>();
   const compiledFor = (rule: RuleIR): ReturnType<typeof compileRule> | null => {
     let r = compiled.get(rule.name);
@@ -127,8 +146,8 @@ export function correlate(
     }
     return r;
   };
-  // Which stages each event fills, and its group key.
-  const rows: { time: number; stages: number[]; key: string; group: Record<string, string> }[] = [];
+  // Stage events: (event, stage, rule) with the event's group key and the image the rule reads.
+  const rows: { time: number; stage: number; key: string; group: Record<string, string>; image: string }[] = [];
   for (const te of stream) {
     const opts = optsFor(te.category);
     if (!opts) continue;
@@ -141,20 +160,27 @@ export function correlate(
       else group[f] = v;
     }
     if (!complete) continue;
-    const stages: number[] = [];
+    const key = JSON.stringify(c.groupBy.map((f) => group[f]));
     c.stages.forEach((s, k) => {
-      if (s.rules.some((r) => r.logsource.category === te.category && compiledFor(r)?.evaluate(te.event).matched)) stages.push(k);
+      for (const r of s.rules) {
+        if (r.logsource.category !== te.category || !compiledFor(r)?.evaluate(te.event).matched) continue;
+        const image = joinImages ? imageKeyOf(r.imageKey.filter((src) => !opts.availableFields || opts.availableFields.has(src.field)), te.event) : '';
+        rows.push({ time: te.time, stage: k, key, group, image });
+      }
     });
-    if (stages.length) rows.push({ time: te.time, stages, key: JSON.stringify(c.groupBy.map((f) => group[f])), group });
   }
+  // The images each group's events name; an event naming none is copied into each (or into `*`).
+  const imagesOf = new Map<string, Set<string>>();
+  for (const r of rows) if (r.image !== '') (imagesOf.get(r.key) ?? imagesOf.set(r.key, new Set()).get(r.key)!).add(r.image);
+  const expanded = rows.flatMap((r) => (r.image !== '' ? [r.image] : [...(imagesOf.get(r.key) ?? ['*'])]).map((image) => ({ ...r, image })));
   // Time order; at one instant, earlier stages first (an event at t may continue a chain at t).
-  const expanded = rows.flatMap((r) => r.stages.map((k) => ({ ...r, stage: k })));
   expanded.sort((a, b) => a.time - b.time || a.stage - b.stage);
   const latest = new Map<string, { time: number; start: number }[]>();
   const out = new Map<string, ChainResult>();
   for (const r of expanded) {
-    let per = latest.get(r.key);
-    if (!per) latest.set(r.key, (per = []));
+    const cls = `${r.key}\u0000${r.image}`;
+    let per = latest.get(cls);
+    if (!per) latest.set(cls, (per = []));
     let start: number | undefined;
     if (r.stage === 0) start = r.time;
     else {
@@ -166,7 +192,11 @@ export function correlate(
     }
     if (start === undefined) continue;
     per[r.stage] = { time: r.time, start };
-    if (r.stage === c.stages.length - 1) out.set(`${r.key}\u0000${r.time}`, { group: r.group, start, end: r.time });
+    if (r.stage === c.stages.length - 1) {
+      const id = `${r.key}\u0000${r.time}`;
+      const seen = out.get(id);
+      if (!seen || start > seen.start) out.set(id, { group: r.group, start, end: r.time });
+    }
   }
   return sortChains([...out.values()]);
 }

@@ -155,7 +155,17 @@ export function flagRegex(g: FlagGrammar): string {
     valueAlts.push(`${PATH_DIRS}${names}${QUOTE}${WORD_END}`);
     valueAlts.push(`\\[[ \\t]*"${PATH_DIRS}${names}"[ \\t]*[,\\]]`);
   }
-  const value = alternation(valueAlts);
+  return `${flagValuePrefix(g.names)}${alternation(valueAlts)}`;
+}
+
+/**
+ * Everything before the value of the first of the named flags that has one (the flag grammar above):
+ * `--name VALUE`, `--name=VALUE`, `-x VALUE`, `-xVALUE`, `-x=VALUE`, `-qx VALUE`, the value's opening
+ * quote included; or a word quoted whole, `"--name=VALUE"`.
+ */
+export function flagValuePrefix(names: readonly string[]): string {
+  const long = names.filter((n) => n.startsWith('--')).map(escapeRegexLiteral);
+  const short = names.filter((n) => /^-[A-Za-z0-9]$/.test(n)).map((n) => `-[A-Za-z0-9]*${escapeRegexLiteral(n.slice(1))}`);
   const forms: string[] = [];
   // bare flag: `--name VALUE`, `--name=VALUE`, `-x VALUE`, `-xVALUE`, `-x=VALUE` (the value may be quoted)
   if (long.length) forms.push(`${alternation(long)}(?:=|${WS}+)${QUOTE}`);
@@ -163,7 +173,7 @@ export function flagRegex(g: FlagGrammar): string {
   // the whole word quoted: `"--name=VALUE"`, `"-xVALUE"`
   if (long.length) forms.push(`["']${alternation(long)}=`);
   if (short.length) forms.push(`["']${alternation(short)}=?`);
-  return `${BEFORE_OPTION}${alternation(forms)}${value}`;
+  return `${BEFORE_OPTION}${alternation(forms)}`;
 }
 
 export interface ArgumentGrammar {
@@ -347,6 +357,22 @@ function plainWordNot(word: string, first: string, rest: string): string {
   return step(0);
 }
 
+/** Everything before a run/create/pull command's image word (see `imageRegex`). */
+export function imageWordPrefix(g: Omit<ImageGrammar, 'registry'>): string {
+  const seqs = g.words.map((w) => w.split(' ').map(escapeRegexLiteral).join(`${WS}+`));
+  const END = `(?:--|"--"|'--')`;
+  return (
+    `^${WS}*${UNIT}+` +
+    optionSequence(g.optionsWithValue, g.booleanOptions) +
+    `${WS}+${alternation(seqs)}` +
+    optionSequence(g.subcommandOptionsWithValue, g.subcommandBooleanOptions) +
+    `${WS}+(?:${END}${WS}+)?`
+  );
+}
+
+/** The start of an image word: an optional opening quote, then Podman's optional `docker://` transport. */
+export const IMAGE_WORD_START = `["']?(?:docker://)?`;
+
 /** An IP address or name of a registry host: a numeric entry names an address and has no subdomains. */
 const NUMERIC_HOST = /^[0-9.]+$/;
 
@@ -390,16 +416,9 @@ const NUMERIC_HOST = /^[0-9.]+$/;
  * Subcommand words are case-sensitive, as the tools read them.
  */
 export function imageRegex(g: ImageGrammar): string {
-  const seqs = g.words.map((w) => w.split(' ').map(escapeRegexLiteral).join(`${WS}+`));
-  const END = `(?:--|"--"|'--')`;
-  const prefix =
-    `^${WS}*${UNIT}+` +
-    optionSequence(g.optionsWithValue, g.booleanOptions) +
-    `${WS}+${alternation(seqs)}` +
-    optionSequence(g.subcommandOptionsWithValue, g.subcommandBooleanOptions) +
-    `${WS}+(?:${END}${WS}+)?`;
+  const prefix = imageWordPrefix(g);
   // The image word: an optional opening quote, then an optional transport prefix.
-  const start = `["']?(?:docker://)?`;
+  const start = IMAGE_WORD_START;
   const HC = `[^ \\t\\r\\n/:"'\\\\]`; // a host character
   const HF = `[^\\- \\t\\r\\n/:"'\\\\]`; // the first one (an image never starts with -)
   const PORT = `(?::[0-9]+)?`;

@@ -13,6 +13,7 @@ import type { CompareOp, Expr, ListRef, RuleIR, TierCond } from './nodes.js';
 import { detectionMetadata, fieldsOf } from './nodes.js';
 import { PortableRegex } from './regex.js';
 import * as H from './helpers.js';
+import { lowerImageKey } from './image-key.js';
 
 export interface LowerResult {
   readonly ir?: RuleIR;
@@ -244,6 +245,7 @@ export function lowerRule(rule: LoadedRule, lists: ReadonlyMap<string, Allowlist
     file: rule.file,
     fieldsRead: [...read].sort(),
     optionalFields,
+    imageKey: lowerImageKey(m.imageKey ?? []),
   };
   return { ir, diagnostics };
 }

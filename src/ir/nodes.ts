@@ -2,6 +2,7 @@
  * The typed IR: what every backend renders and the reference evaluator runs. Backends read the IR,
  * never the YAML model, so a behaviour is defined once and no target can drift.
  */
+import type { ImageKeyCapture } from './image-key.js';
 import type { CanonicalField, Level, LogsourceCategory, TierAction, AttackModel, MetadataModel } from '../model/types.js';
 import type { PortableRegex } from './regex.js';
 import type { Position } from '../model/diagnostics.js';
@@ -137,6 +138,8 @@ export interface RuleIR extends DetectionMetadata {
   readonly fieldsRead: readonly CanonicalField[];
   /** Fields read only to refine a predicate (a profile without them loses that refinement). */
   readonly optionalFields: readonly { field: CanonicalField; use: string; position: Position }[];
+  /** Where the rule's events name an image (src/ir/image-key.ts); empty when they never do. */
+  readonly imageKey: readonly ImageKeyCapture[];
 }
 
 export function fieldsOf(e: Expr, into: Set<CanonicalField> = new Set()): Set<CanonicalField> {

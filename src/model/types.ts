@@ -105,6 +105,16 @@ export interface ListedHelper {
   list: string;
 }
 
+/**
+ * One place an event names a container image (src/ir/image-key.ts): the positional image of a
+ * run/create/pull command, the value of an option (`-t`/`--tag` of a build, kubectl's `--image`), or
+ * a field holding a reference.
+ */
+export type ImageKeySource =
+  | { image: Omit<ImageHelper, 'registry'> }
+  | { flag: { field: CanonicalField; names: string[] } }
+  | { reference: { field: CanonicalField } };
+
 export type Predicate =
   | { all: Predicate[] }
   | { any: Predicate[] }
@@ -182,6 +192,8 @@ export interface RuleModel extends MetadataModel {
   optionalFields?: { field: CanonicalField; use: string }[];
   /** Events whose field is an entry of the named list are suppressed (approved hosts, CI accounts). */
   allowlists?: { list: string; field: CanonicalField }[];
+  /** Where an event of the rule names a container image, for correlations joined on the image (`joinOn: [image]`). */
+  imageKey?: ImageKeySource[];
   signals: SignalModel[];
   threshold: number;
   tiers: TierModel[];

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bundledRules } from '../support/rules.js';
-import { streamArbitrary } from '../support/streams.js';
+import { streamArbitrary, withImageVariants } from '../support/streams.js';
 import { compileRules, profilesOf } from '../../src/compile.js';
 import { targets, TARGET_IDS } from '../../src/backends/index.js';
 import { correlate, type ChainResult, type CorrelationIR } from '../../src/ir/correlation.js';
@@ -22,12 +22,12 @@ const bundled = bundledRules();
 
 /** Events that fill each stage: the matching events of the stage rules' own test cases. */
 function stagePools(c: CorrelationIR): CanonicalEvent[][] {
-  return c.stages.map((s) =>
+  return withImageVariants(c, c.stages.map((s) =>
     s.rules.flatMap((r) => {
       const { tests } = loadTestFile(testsPathFor(r.file), bundled.irs);
       return (tests?.cases ?? []).filter((k) => k.expect.matched).map((k) => k.event);
     }),
-  );
+  ));
 }
 
 /** Does `a` contain every chain of `b` (same group and end)? */

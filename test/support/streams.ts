@@ -7,6 +7,35 @@ import fc from 'fast-check';
 import type { CorrelationIR, TimedEvent } from '../../src/ir/correlation.js';
 import type { CanonicalEvent } from '../../src/ir/evaluate.js';
 import { eventsFor } from './events.js';
+import { compileRule } from '../../src/ir/evaluate.js';
+import { imageKeyOf } from '../../src/ir/image-key.js';
+
+/** Images the variants name: two, so chains of one image and of another meet on one host. */
+const VARIANT_IMAGES = ['img-a', 'ghcr.io/acme/img-b'];
+
+/**
+ * For a correlation joined on the image: each stage event that names an image also appears naming
+ * each of VARIANT_IMAGES (its reference's text replaced), so streams hold builds and runs of the same
+ * image and of different ones. A variant is kept only when its rule still matches it and reads the
+ * new image.
+ */
+export function withImageVariants(c: CorrelationIR, pools: readonly (readonly CanonicalEvent[])[]): CanonicalEvent[][] {
+  if (!c.joinOnImage) return pools.map((p) => [...p]);
+  return pools.map((pool, k) => {
+    const out = [...pool];
+    for (const e of pool)
+      for (const r of c.stages[k]!.rules) {
+        const key = imageKeyOf(r.imageKey, e);
+        if (key === '' || typeof e.CommandLine !== 'string') continue;
+        const rule = compileRule(r);
+        for (const v of VARIANT_IMAGES) {
+          const variant: CanonicalEvent = { ...e, CommandLine: e.CommandLine.replace(key, v) };
+          if (rule.evaluate(variant).matched && imageKeyOf(r.imageKey, variant) === v) out.push(variant);
+        }
+      }
+    return out;
+  });
+}
 
 const T0 = Date.parse('2026-11-20T10:00:00Z') / 1000;
 
