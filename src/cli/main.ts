@@ -10,6 +10,7 @@ import { explainCorrelation, explainRule, formatCorrelationExplanation, formatEx
 import { diagnostic, hasErrors, type Diagnostic } from '../model/diagnostics.js';
 import { loadRules } from '../pipeline.js';
 import { processIo, printDiagnostics, type Io } from './output.js';
+import { toSarif } from './sarif.js';
 import { formatTestReport, runTests } from '../testing/run.js';
 import { bundledProfiles, loadProfiles, type ProfileSet } from '../profiles/load.js';
 
@@ -48,6 +49,7 @@ Examples:
   $ t1612 test                           run every rule's cases on the IR and on each target's query
   $ t1612 compile --profiles my-profiles compile for your own profiles too (YAML, may extend bundled ones)
   $ t1612 explain docker-build-risk      signals, weights and every alerting combination
+  $ t1612 validate --format sarif > t1612.sarif   annotations for a pull request (SARIF 2.1.0)
 
 Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 invalid rules or usage.`,
     );
@@ -67,8 +69,17 @@ Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 inv
     .description('check rules against the schema and the semantic checks')
     .argument('[paths...]', 'rule files or directories', ['rules'])
     .addOption(profilesOption())
-    .addOption(formatOption())
-    .action((paths: string[], opts: { format: Format; profiles?: string[] }) => {
+    .addOption(new Option('--format <format>', 'diagnostics as text lines, JSON, or SARIF 2.1.0 (for pull-request annotations)').choices(['text', 'json', 'sarif']).default('text'))
+    .action((paths: string[], opts: { format: Format | 'sarif'; profiles?: string[] }) => {
+      if (opts.format === 'sarif') {
+        // Every diagnostic (errors, warnings, notes) goes into one SARIF log on stdout; exit 2 on errors.
+        const { diagnostics: profileProblems } = opts.profiles ? loadProfiles(opts.profiles, bundledProfiles()) : { diagnostics: [] };
+        const r = hasErrors(profileProblems) ? { diagnostics: [] as Diagnostic[], ok: false } : loadRules(paths);
+        const all = [...profileProblems, ...r.diagnostics];
+        io.out(JSON.stringify(toSarif(all, program.version() ?? '0.0.0'), null, 2));
+        if (hasErrors(all)) throw new Exit(2);
+        return;
+      }
       userProfiles(opts.profiles, opts.format);
       const r = loadRules(paths);
       if (!r.ok) fail(io, r.diagnostics, opts.format);

@@ -41,6 +41,50 @@ describe('validate', () => {
     expect(parsed.diagnostics.length).toBeGreaterThan(0);
     expect(parsed.diagnostics[0]).toMatchObject({ code: 'schema', line: 1, column: 1, severity: 'error' });
   });
+  it('--format sarif writes a SARIF 2.1.0 log with each diagnostic at its rule line, exit 2 on errors', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'bad name.yml'), 'id: 1\nname: bad\n');
+    const io = captureIo();
+    expect(await run(['validate', dir, '--format', 'sarif'], io)).toBe(2);
+    expect(io.stderr).toEqual([]);
+    type Sarif = {
+      $schema: string;
+      version: string;
+      runs: {
+        tool: { driver: { name: string; rules: { id: string }[] } };
+        results: { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number; startColumn: number } } }[] }[];
+      }[];
+    };
+    const log = JSON.parse(io.stdout.join('\n')) as Sarif;
+    expect(log.version).toBe('2.1.0');
+    expect(log.$schema).toMatch(/sarif-schema-2\.1\.0\.json$/);
+    expect(log.runs).toHaveLength(1);
+    const [runLog] = log.runs;
+    expect(runLog!.tool.driver.name).toBe('t1612');
+    expect(runLog!.results.length).toBeGreaterThan(0);
+    for (const r of runLog!.results) {
+      expect(runLog!.tool.driver.rules[r.ruleIndex]!.id).toBe(r.ruleId);
+      expect(['error', 'warning', 'note']).toContain(r.level);
+      const loc = r.locations[0]!.physicalLocation;
+      // relative to the folder t1612 ran in, forward slashes, the blank percent-encoded
+      expect(loc.artifactLocation.uri.endsWith('/bad%20name.yml')).toBe(true);
+      expect(loc.artifactLocation.uriBaseId).toBe('SRCROOT');
+      expect(loc.region.startLine).toBeGreaterThanOrEqual(1);
+      expect(loc.region.startColumn).toBeGreaterThanOrEqual(1);
+    }
+    // the same problems as the text form, at the same lines
+    const text = captureIo();
+    await run(['validate', dir], text);
+    expect(runLog!.results.map((r) => `${r.locations[0]!.physicalLocation.region.startLine}:${r.locations[0]!.physicalLocation.region.startColumn}: ${r.level}: ${r.message.text}`)).toEqual(
+      text.stderr.map((l) => l.replace(/^.*bad name\.yml:/, '')),
+    );
+  });
+  it('--format sarif on valid rules is a log with no results, exit 0', async () => {
+    const io = captureIo();
+    expect(await run(['validate', '--format', 'sarif'], io)).toBe(0);
+    const log = JSON.parse(io.stdout.join('\n')) as { runs: { results: unknown[] }[] };
+    expect(log.runs[0]!.results).toEqual([]);
+  });
   it('colours severities only when asked to (NO_COLOR / non-TTY give plain text)', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'bad.yml'), 'name: bad\n');
