@@ -56,10 +56,13 @@ export interface CorrelationExplanation {
   readonly correlation: string;
   readonly title: string;
   readonly groupBy: readonly string[];
+  /** Keys the stage events must share where they have them (`image`). */
+  readonly joinOn: readonly string[];
   readonly level: string;
   readonly action: string;
   readonly spanSeconds: number;
-  readonly stages: readonly { label: string; rules: readonly string[]; within: string | null }[];
+  /** Per stage: its rules, with where each reads the image when the chain joins on it. */
+  readonly stages: readonly { label: string; rules: readonly string[]; within: string | null; images: readonly { rule: string; reads: readonly string[] }[] }[];
   /** Per profile, whether it runs the chain and what it drops. */
   readonly telemetry: readonly { profile: string; runs: boolean; notes: readonly string[] }[];
 }
@@ -69,10 +72,16 @@ export function explainCorrelation(c: CorrelationIR, extra?: ProfileSet): Correl
     correlation: c.name,
     title: c.title,
     groupBy: c.groupBy,
+    joinOn: c.joinOnImage ? ['image'] : [],
     level: c.level,
     action: c.action,
     spanSeconds: c.spanSeconds,
-    stages: c.stages.map((s) => ({ label: s.label, rules: s.rules.map((r) => r.name), within: s.within ?? null })),
+    stages: c.stages.map((s) => ({
+      label: s.label,
+      rules: s.rules.map((r) => r.name),
+      within: s.within ?? null,
+      images: c.joinOnImage ? s.rules.map((r) => ({ rule: r.name, reads: r.imageKey.map((k) => `${k.origin} (${k.field})`) })) : [],
+    })),
     telemetry: TARGET_IDS.flatMap((t) =>
       profilesOf(t, extra).map((p) => {
         const v = correlationTelemetry(c, t, p);
@@ -83,9 +92,16 @@ export function explainCorrelation(c: CorrelationIR, extra?: ProfileSet): Correl
 }
 
 export function formatCorrelationExplanation(e: CorrelationExplanation): string {
-  const lines = [`${e.correlation}: ${e.title}`, '', `Chain (grouped by ${e.groupBy.join(', ')}; level ${e.level}, ${e.action}; at most ${e.spanSeconds}s from first to last stage):`];
-  e.stages.forEach((s, i) => lines.push(`  ${i + 1}. ${pad(s.label, 10)} ${s.within ? `within ${pad(s.within, 5)} of stage ${i}` : pad('first', 20)}  any result of ${s.rules.join(', ')}`));
-  lines.push('', 'Windows slide from the previous stage\'s event, bounds inclusive (0 <= gap <= within); several candidates may continue a chain.', '', 'Per profile:');
+  const joined = e.joinOn.length ? `, joined on ${e.joinOn.join(', ')}` : '';
+  const lines = [`${e.correlation}: ${e.title}`, '', `Chain (grouped by ${e.groupBy.join(', ')}${joined}; level ${e.level}, ${e.action}; at most ${e.spanSeconds}s from first to last stage):`];
+  e.stages.forEach((s, i) => {
+    lines.push(`  ${i + 1}. ${pad(s.label, 10)} ${s.within ? `within ${pad(s.within, 5)} of stage ${i}` : pad('first', 20)}  any result of ${s.rules.join(', ')}`);
+    for (const im of s.images) lines.push(`       image of ${im.rule}: ${im.reads.length ? im.reads.join('; then ') : 'none (joins any)'}`);
+  });
+  lines.push('', 'Windows slide from the previous stage\'s event, bounds inclusive (0 <= gap <= within); several candidates may continue a chain.');
+  if (e.joinOn.includes('image'))
+    lines.push('Events that name an image must name the same repository (tag, digest, docker.io/ and library/ ignored); events naming none join any.');
+  lines.push('', 'Per profile:');
   for (const t of e.telemetry) {
     lines.push(`  ${pad(t.profile, 18)} ${t.runs ? 'runs the chain' : 'cannot run the chain'}`);
     for (const n of t.notes) lines.push(`  ${' '.repeat(18)}   note: ${n}`);

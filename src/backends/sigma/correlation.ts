@@ -135,10 +135,32 @@ function approximation(c: CorrelationIR, profile: SigmaProfile, timespan: string
   );
 }
 
+/**
+ * Sigma's correlation rules join on `group-by` fields of the events and have no way to compare a value
+ * each stage's rule derives from its own event (the image a build tags, the image a run starts), so
+ * the join on the image is dropped: every chain of the model is still reported, and so are chains of
+ * one host that build one image and run another.
+ */
+function imageJoinDropped(c: CorrelationIR, profile: SigmaProfile): Diagnostic | undefined {
+  if (!c.joinOnImage) return undefined;
+  return diagnostic(
+    c.file,
+    { line: 1, column: 1 },
+    'warning',
+    'approximation',
+    `sigma profile ${profile.id}: correlation ${c.name} joins its stages on the image, which Sigma's group-by cannot express (the image is read from each event by its rule), so the Sigma correlation groups by ${c.groupBy.join(', ')} only; a build of one image followed by a run of another on the same host also matches`,
+    "expected for Sigma; the correlation's tests state Sigma's outcome with expectByProfile",
+  );
+}
+
 function correlationDocument(c: CorrelationIR, ruleNames: readonly string[], groupBy: readonly string[], timespan: string, approximates: boolean): SigmaDocument {
-  const note = approximates
+  const windowNote = approximates
     ? `\n\nSigma has no per-stage windows: this temporal_ordered correlation requires the stages in order within ${timespan} of the first (the sum of its windows: ${windowsText(c)}), so it also reports chains that break one stage's window but not the total.`
     : '';
+  const imageNote = c.joinOnImage
+    ? `\n\nSigma cannot join on the image each stage's event names, so this correlation groups by ${c.groupBy.join(', ')} only and also reports a build of one image followed by a run of another.`
+    : '';
+  const note = `${windowNote}${imageNote}`;
   return {
     title: c.title,
     id: c.id,
@@ -170,8 +192,9 @@ export function renderSigmaCorrelation(c: CorrelationIR, profile: SigmaProfile):
 
   const timespan = sigmaTimespan(c.spanSeconds);
   const warning = approximation(c, profile, timespan);
+  const imageWarning = imageJoinDropped(c, profile);
   const stages = telemetry.stages.map((rules, k) => stageDocument(c, k, rules, categories[k]!, profile));
   const documents = [...stages, correlationDocument(c, stages.map((d) => d.name as string), groupBy, timespan, warning !== undefined)].map((d) => dumpYaml(d).trimEnd());
   const content = fileTemplate({ header: provenanceLines(c), documents });
-  return { files: [{ path: `sigma/${profile.id}/${c.name}.yml`, content }], diagnostics: [...telemetry.notes, ...(warning ? [warning] : [])] };
+  return { files: [{ path: `sigma/${profile.id}/${c.name}.yml`, content }], diagnostics: [...telemetry.notes, ...(warning ? [warning] : []), ...(imageWarning ? [imageWarning] : [])] };
 }

@@ -2,7 +2,8 @@
  * Checks of a correlation rule beyond its schema (each with its exact message and position, tested in
  * test/invalid): its name is its file name; every stage rule exists and is a plain rule; every
  * group-by field is a field of each stage rule's log source; the first stage has no window and every
- * later one has one; stage labels are unique (outputs and Sigma's stage rules are named after them).
+ * later one has one; stage labels are unique (outputs and Sigma's stage rules are named after them);
+ * a join on the image needs two stages whose rules name images (`imageKey`), or it joins nothing.
  */
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { CANONICAL_FIELDS } from '../../model/types.js';
@@ -45,5 +46,16 @@ export function correlationChecks(
         if (!fields.includes(f)) err(at, 'correlation', `group-by field ${f} is not a ${rule.logsource.category} field (rule ${name})`, `group by fields every stage has: ${fields.join(', ')}`);
     });
   });
+  if (model.correlation.joinOn?.includes('image')) {
+    const naming = model.correlation.stages.filter((s) => s.rules.some((name) => (rules.get(name)?.imageKey.length ?? 0) > 0)).length;
+    const loaded = model.correlation.stages.every((s) => s.rules.every((name) => rules.has(name)));
+    if (loaded && naming < 2)
+      err(
+        `/correlation/joinOn/${model.correlation.joinOn.indexOf('image')}`,
+        'correlation',
+        `joinOn image needs two stages whose rules name an image, and ${naming === 0 ? 'no stage has one' : 'only one stage has one'}`,
+        "add imageKey to the stage rules (where their events name the image), or remove joinOn",
+      );
+  }
   return out;
 }

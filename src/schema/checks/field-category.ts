@@ -1,4 +1,4 @@
-/** Every field a predicate reads belongs to the rule's log source (TargetFilename is a file_event field). */
+/** Every field a predicate, suppression or image key reads belongs to the rule's log source (TargetFilename is a file_event field). */
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { CANONICAL_FIELDS, type CanonicalField, type Predicate } from '../../model/types.js';
 import type { RuleCheck } from './types.js';
@@ -25,6 +25,10 @@ export const fieldCategory: RuleCheck = {
       }
     });
     (rule.model.allowlists ?? []).forEach((a, i) => check(a.field, `/allowlists/${i}/field`));
+    (rule.model.imageKey ?? []).forEach((k, i) => {
+      const [kind, source] = Object.entries(k)[0] as [string, { field: CanonicalField }];
+      check(source.field, `/imageKey/${i}/${kind}/field`);
+    });
     return out;
   },
 };
