@@ -10,25 +10,32 @@
  *   0 <= t(ek) - t(ek-1) <= within(k): sliding windows measured from the previous stage's event,
  *   bounds inclusive, several candidates allowed.
  * - The correlation gives one result per group and last-stage time t for which a chain ends at an
- *   event at t. It reports the chain that takes, at every stage, the latest event that can continue
- *   a chain ending there: its start is `start`, its last-stage time `end`.
+ *   event at t: `end` is t and `start` the latest first-stage time of any chain ending there.
  *
- * Because a later candidate is always at least as close to the next stage as an earlier one, "a chain
- * exists" needs only the latest valid event per stage — which is what SPL's streamstats carries
- * forward and what KQL's arg_max keeps after each join.
+ * Without an image join, that is the chain taking at every stage the latest event that can continue
+ * a chain ending there: a later candidate is always at least as close to the next stage as an
+ * earlier one and has the later start, so "a chain exists" and its start need only the latest valid
+ * event per stage — which is what SPL's streamstats carries forward and what KQL keeps after each
+ * join.
  *
  * Joined on the image (`joinOn: [image]`): a stage event is a (event, stage rule) pair, and its image
  * is what that rule's `imageKey` reads from the event (src/ir/image-key.ts; "" when it names none).
- * A chain's events that name an image all name the same one; events naming none join any. The
- * result is still one per group and last-stage time, with the latest start of any chain ending there.
- * The streaming form partitions the chains by image: chains whose events name `x` (or nothing) are
- * those of the plain problem over the group's events that name `x` or nothing, so each group's events
- * that name no image are copied into every image the group's events name (or into one class `*` when
- * they name none), the carry above runs per (group, image), and the result takes the latest start
- * over the images. SPL does exactly this (eventstats values + mvexpand); KQL's joins compare images
- * pairwise, which is the same set of chains.
+ * A chain's events that name an image all name the same one; events naming none join any. A stage
+ * rule whose log source lacks a group-by field (k8s_audit has no Host) joins on the image alone: its
+ * event must name an image, and continues, in any group, the chains whose earlier events name that
+ * image (a pod created from the image a host built). The result is still one per group and
+ * last-stage time, with the latest start of any chain ending there.
+ *
+ * Streaming forms: chains whose events name `x` (or nothing) are those of the plain problem over the
+ * group's events that name `x` or nothing, so SPL copies each group's events that name no image into
+ * every image the group's events name (or into one class `*` when they name none: eventstats values
+ * + mvexpand) and carries the latest candidate per (group, image), taking the latest start over the
+ * images; KQL's joins compare images pairwise and keep the latest start per (group, time, image).
+ * An image-only stage needs prefixes that name the image, a second state per class, for which the
+ * latest candidate no longer has the latest start; KQL keeps the latest start per state (exact), and
+ * SPL's carry cannot, so SPL drops such stage rules and says so.
  */
-import type { CanonicalField, Level, MetadataModel, TierAction } from '../model/types.js';
+import { CANONICAL_FIELDS, type CanonicalField, type Level, type MetadataModel, type TierAction } from '../model/types.js';
 import { detectionMetadata, type DetectionMetadata, type RuleIR } from './nodes.js';
 import { compileRule, type CanonicalEvent, type EvaluateOptions } from './evaluate.js';
 import { imageKeyOf } from './image-key.js';
@@ -123,10 +130,40 @@ export function sortChains(results: ChainResult[]): ChainResult[] {
  */
 export type WindowReading = 'per-stage' | 'total-span';
 
+/** Does a rule's log source carry every group-by field? A stage rule whose source does not (k8s_audit has no Host) joins on the image alone. */
+export function carriesGroup(c: CorrelationIR, rule: RuleIR): boolean {
+  const fields: readonly string[] = CANONICAL_FIELDS[rule.logsource.category];
+  return c.groupBy.every((f) => fields.includes(f));
+}
+
+/** A stage event of the stream as the chain reads it. */
+interface StageRow {
+  readonly time: number;
+  readonly stage: number;
+  /** The group key (JSON of the group values), or undefined for a row that joins on the image alone. */
+  readonly key: string | undefined;
+  readonly group: Readonly<Record<string, string>>;
+  /** The image the rule reads from the event ("" when none, or when images are not joined). */
+  readonly image: string;
+}
+
+/** A chain prefix ending at a stage event: its time and its start, and whether one of its events names the class's image. */
+interface Prefix {
+  readonly time: number;
+  readonly start: number;
+}
+
 /**
  * The reference meaning over a stream. `optsFor(category)` gives the profile's view of a category
  * (fields it carries, placeholders); a stage rule sees only events of its own log source. `images`
- * `ignore` drops the image join (the reading of a target that cannot join on it: Sigma).
+ * `ignore` drops the image join (the reading of a target that cannot join on it: Sigma), and with it
+ * the stage rules that join on the image alone.
+ *
+ * The computation is a dynamic programme over (group, image class, "names the image"): for each
+ * stage event, the latest start of every chain prefix ending there, from the prefixes of the
+ * previous stage its window (or the total span) admits. Keeping every prefix still inside the
+ * longest window, not only the latest, makes the latest start exact without relying on starts
+ * growing with time.
  */
 export function correlate(
   c: CorrelationIR,
@@ -146,11 +183,11 @@ export function correlate(
     }
     return r;
   };
-  // Stage events: (event, stage, rule) with the event's group key and the image the rule reads.
-  const rows: { time: number; stage: number; key: string; group: Record<string, string>; image: string }[] = [];
+  const rows: StageRow[] = [];
   for (const te of stream) {
     const opts = optsFor(te.category);
     if (!opts) continue;
+    const imageOf = (r: RuleIR) => (joinImages ? imageKeyOf(r.imageKey.filter((src) => !opts.availableFields || opts.availableFields.has(src.field)), te.event) : '');
     const group: Record<string, string> = {};
     let complete = true;
     for (const f of c.groupBy) {
@@ -159,43 +196,84 @@ export function correlate(
       if (typeof v !== 'string' || v === '' || (opts.placeholders ?? []).includes(v)) complete = false;
       else group[f] = v;
     }
-    if (!complete) continue;
-    const key = JSON.stringify(c.groupBy.map((f) => group[f]));
+    const key = complete ? JSON.stringify(c.groupBy.map((f) => group[f])) : undefined;
     c.stages.forEach((s, k) => {
       for (const r of s.rules) {
         if (r.logsource.category !== te.category || !compiledFor(r)?.evaluate(te.event).matched) continue;
-        const image = joinImages ? imageKeyOf(r.imageKey.filter((src) => !opts.availableFields || opts.availableFields.has(src.field)), te.event) : '';
-        rows.push({ time: te.time, stage: k, key, group, image });
+        if (carriesGroup(c, r)) {
+          if (key !== undefined) rows.push({ time: te.time, stage: k, key, group, image: imageOf(r) });
+        } else if (joinImages) {
+          // Joins on the image alone: without one it joins nothing.
+          const image = imageOf(r);
+          if (image !== '') rows.push({ time: te.time, stage: k, key: undefined, group: {}, image });
+        }
       }
     });
   }
-  // The images each group's events name; an event naming none is copied into each (or into `*`).
+  // The images each group's events name: its classes (an event naming none is in each, or in `*`).
   const imagesOf = new Map<string, Set<string>>();
-  for (const r of rows) if (r.image !== '') (imagesOf.get(r.key) ?? imagesOf.set(r.key, new Set()).get(r.key)!).add(r.image);
-  const expanded = rows.flatMap((r) => (r.image !== '' ? [r.image] : [...(imagesOf.get(r.key) ?? ['*'])]).map((image) => ({ ...r, image })));
+  const groupOf = new Map<string, Readonly<Record<string, string>>>();
+  for (const r of rows) {
+    if (r.key === undefined) continue;
+    groupOf.set(r.key, r.group);
+    if (r.image !== '') (imagesOf.get(r.key) ?? imagesOf.set(r.key, new Set()).get(r.key)!).add(r.image);
+  }
   // Time order; at one instant, earlier stages first (an event at t may continue a chain at t).
-  expanded.sort((a, b) => a.time - b.time || a.stage - b.stage);
-  const latest = new Map<string, { time: number; start: number }[]>();
-  const out = new Map<string, ChainResult>();
-  for (const r of expanded) {
-    const cls = `${r.key}\u0000${r.image}`;
-    let per = latest.get(cls);
-    if (!per) latest.set(cls, (per = []));
-    let start: number | undefined;
-    if (r.stage === 0) start = r.time;
-    else {
-      const prev = per[r.stage - 1];
-      // The latest valid previous event also has the latest start (starts only grow with time), so
-      // it is the best candidate under either reading.
-      const ok = prev && (windows === 'per-stage' ? r.time - prev.time <= c.stages[r.stage]!.withinSeconds! : r.time - prev.start <= c.spanSeconds);
-      if (ok) start = prev.start;
+  const ordered = [...rows].sort((a, b) => a.time - b.time || a.stage - b.stage);
+  const reach = windows === 'per-stage' ? Math.max(0, ...c.stages.map((s) => s.withinSeconds ?? 0)) : c.spanSeconds;
+  /** Per (group, class): per stage, the prefixes ending there (`any`), and those naming the class's image (`named`). */
+  const state = new Map<string, { group: Readonly<Record<string, string>>; any: Prefix[][]; named: Prefix[][] }>();
+  const classOf = (key: string, image: string, group: Readonly<Record<string, string>>) => {
+    // A group's values are the same on every row of its key.
+    const id = `${key}\u0000${image}`;
+    let st = state.get(id);
+    if (!st) state.set(id, (st = { group, any: c.stages.map(() => []), named: c.stages.map(() => []) }));
+    return st;
+  };
+  /** The latest start of the prefixes in `from` that a stage-k event at `time` may continue. */
+  const bestStart = (from: readonly Prefix[], k: number, time: number): number | undefined => {
+    let best: number | undefined;
+    for (const p of from) {
+      const ok = windows === 'per-stage' ? time - p.time <= c.stages[k]!.withinSeconds! : time - p.start <= c.spanSeconds;
+      if (ok && p.time <= time && (best === undefined || p.start > best)) best = p.start;
     }
-    if (start === undefined) continue;
-    per[r.stage] = { time: r.time, start };
-    if (r.stage === c.stages.length - 1) {
-      const id = `${r.key}\u0000${r.time}`;
-      const seen = out.get(id);
-      if (!seen || start > seen.start) out.set(id, { group: r.group, start, end: r.time });
+    return best;
+  };
+  const add = (list: Prefix[], p: Prefix) => {
+    // Prefixes the longest window no longer reaches are dropped (rows come in time order).
+    while (list.length && p.time - list[0]!.time > reach) list.shift();
+    list.push(p);
+  };
+  const out = new Map<string, ChainResult>();
+  const last = c.stages.length - 1;
+  for (const r of ordered) {
+    const targets: { st: ReturnType<typeof classOf>; names: boolean; needsNamed: boolean }[] = [];
+    if (r.key !== undefined) {
+      const classes = r.image !== '' ? [r.image] : [...(imagesOf.get(r.key) ?? ['*'])];
+      for (const cls of classes) targets.push({ st: classOf(r.key, cls, r.group), names: r.image !== '', needsNamed: false });
+    } else {
+      // An image-only event continues, in every group, the chains whose events name its image.
+      for (const [key, set] of imagesOf) if (set.has(r.image)) targets.push({ st: classOf(key, r.image, groupOf.get(key)!), names: true, needsNamed: true });
+    }
+    for (const { st, names, needsNamed } of targets) {
+      let anyStart: number | undefined;
+      let namedStart: number | undefined;
+      if (r.stage === 0) {
+        anyStart = r.time;
+        if (names) namedStart = r.time;
+      } else if (needsNamed) {
+        anyStart = namedStart = bestStart(st.named[r.stage - 1]!, r.stage, r.time);
+      } else {
+        anyStart = bestStart(st.any[r.stage - 1]!, r.stage, r.time);
+        namedStart = names ? anyStart : bestStart(st.named[r.stage - 1]!, r.stage, r.time);
+      }
+      if (anyStart !== undefined) add(st.any[r.stage]!, { time: r.time, start: anyStart });
+      if (namedStart !== undefined) add(st.named[r.stage]!, { time: r.time, start: namedStart });
+      if (r.stage === last && anyStart !== undefined) {
+        const id = `${JSON.stringify(st.group)}\u0000${r.time}`;
+        const seen = out.get(id);
+        if (!seen || anyStart > seen.start) out.set(id, { group: st.group, start: anyStart, end: r.time });
+      }
     }
   }
   return sortChains([...out.values()]);
