@@ -28,6 +28,7 @@ const schema = {
     extends: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', description: 'A bundled profile of the same target to start from; the keys given here replace or add to its own (field maps per log source and macros by name are merged).' },
     description: { type: 'string', minLength: 1, description: 'What deployment this profile describes.' },
     fields: perCategory('Per log source, the field mapping.', fieldMap),
+    ingestionLag: { type: 'string', pattern: '^[1-9][0-9]{0,5}(s|m|h)$', description: 'spl, kql: how late an event may arrive after its own time (default 5m). Scheduled searches read back every + chain span + this lag.' },
     placeholders: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Values the telemetry writes for a missing value (Sysmon for Linux: -); read as absent.' },
     baseSearch: perCategory('spl: per log source, the macro that selects its events (never index=*); the query starts with it. A log source with a data model (dataModels) is read with tstats instead.', { ...name, description: 'Macro name.' }),
     dataModels: perCategory(

@@ -248,6 +248,14 @@ const schema = {
         analytics: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^AN[0-9]{4}$' }, description: 'Analytic ids, e.g. AN1261.' },
       },
     },
+    schedule: {
+      type: 'object',
+      description: 'When the detection runs. Its lookback is every + its full chain span + the profile\'s ingestion lag (src/ir/schedule.ts), so consecutive runs neither miss nor double a result.',
+      additionalProperties: false,
+      properties: {
+        every: { type: 'string', enum: ['5m', '10m', '15m', '20m', '30m', '1h', '2h', '3h', '4h', '6h', '8h', '12h', '24h'], description: 'How often it runs (default 5m): a Splunk cron step and a Sentinel queryFrequency.' },
+      },
+    },
     logsource: {
       type: 'object',
       description: 'The kind of events the rule reads.',

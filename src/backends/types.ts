@@ -24,6 +24,8 @@ export interface ProfileBase {
   readonly placeholders: readonly string[];
   /** The bundled profile this one extends, if any: test cases' per-profile outcomes apply to it too. */
   readonly basedOn?: string;
+  /** How late an event may arrive after its own time (`5m`); scheduled searches read back that much more (src/ir/schedule.ts). */
+  readonly ingestionLag?: string;
 }
 
 /** A profile as one log source sees it: the same profile with that category's flat field map. */

@@ -3,6 +3,7 @@
  * never the YAML model, so a behaviour is defined once and no target can drift.
  */
 import type { ImageKeyCapture } from './image-key.js';
+import type { ScheduleEvery } from './schedule.js';
 import type { CanonicalField, Level, LogsourceCategory, TierAction, AttackModel, MetadataModel } from '../model/types.js';
 import type { PortableRegex } from './regex.js';
 import type { Position } from '../model/diagnostics.js';
@@ -98,6 +99,8 @@ export interface DetectionMetadata {
   readonly falsePositives: readonly string[];
   readonly tags: readonly string[];
   readonly attack: AttackModel;
+  /** As written; src/ir/schedule.ts fills in the defaults. */
+  readonly schedule?: { readonly every?: ScheduleEvery };
 }
 
 /** The metadata as written in a rule or correlation document, with the optional lists made empty. */
@@ -117,6 +120,7 @@ export function detectionMetadata(m: MetadataModel): DetectionMetadata {
     falsePositives: m.falsePositives ?? [],
     tags: m.tags ?? [],
     attack: m.attack,
+    ...(m.schedule ? { schedule: m.schedule } : {}),
   };
 }
 

@@ -181,6 +181,8 @@ export interface MetadataModel {
   falsePositives?: string[];
   tags?: string[];
   attack: AttackModel;
+  /** How often the detection runs (src/ir/schedule.ts); its lookback follows from it. */
+  schedule?: { every?: import('../ir/schedule.js').ScheduleEvery };
 }
 
 export interface RuleModel extends MetadataModel {

@@ -26,7 +26,7 @@ export const TARGET_KEYS: Readonly<Record<TargetId, readonly string[]>> = {
  * log source is read either with a base search (`baseSearch`, with `hostField`) or from a data model
  * (`dataModels`); the SPL target reports a log source that has neither (src/backends/spl/source.ts).
  */
-export const OPTIONAL_TARGET_KEYS: Readonly<Record<TargetId, readonly string[]>> = { spl: ['baseSearch', 'hostField', 'dataModels'], kql: ['allowlistSource'], sigma: [] };
+export const OPTIONAL_TARGET_KEYS: Readonly<Record<TargetId, readonly string[]>> = { spl: ['baseSearch', 'hostField', 'dataModels', 'ingestionLag'], kql: ['allowlistSource', 'ingestionLag'], sigma: [] };
 
 export type ProfileSet = Readonly<Record<TargetId, readonly ProfileBase[]>>;
 
