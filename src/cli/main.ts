@@ -5,7 +5,10 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { TARGET_IDS, type TargetId } from '../backends/index.js';
-import { compileRules, ioDiagnostic, knownProfiles, planWrite, writeOutput } from '../compile.js';
+import { compileRules, ioDiagnostic, knownProfiles, planWrite, profilesOf, writeOutput } from '../compile.js';
+import { PACKAGE_TARGET_IDS, packageTargets } from '../package/index.js';
+import type { PackageTargetId } from '../package/types.js';
+import { writePackage } from '../package/write.js';
 import { explainCorrelation, explainRule, formatCorrelationExplanation, formatExplanation } from '../explain.js';
 import { diagnostic, hasErrors, type Diagnostic } from '../model/diagnostics.js';
 import { loadRules } from '../pipeline.js';
@@ -50,6 +53,8 @@ Examples:
   $ t1612 compile --profiles my-profiles compile for your own profiles too (YAML, may extend bundled ones)
   $ t1612 explain docker-build-risk      signals, weights and every alerting combination
   $ t1612 validate --format sarif > t1612.sarif   annotations for a pull request (SARIF 2.1.0)
+  $ t1612 package --target splunk        a Splunk app folder and .tgz under dist-packages/
+  $ t1612 package --target sentinel      Sentinel analytics rules (ARM templates and YAML) and watchlists
 
 Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 invalid rules or usage.`,
     );
@@ -128,6 +133,37 @@ Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 inv
       }
       printDiagnostics(io, diagnostics, opts.format);
       if (opts.format === 'text') io.out(`${output.files.length} file(s) generated in ${opts.out}/ (${plan.changed.length} changed${plan.orphaned.length ? `, ${plan.orphaned.length} removed` : ''})`);
+    });
+
+  program
+    .command('package')
+    .description('build a deployable package: a Splunk app (folder and .tgz) or Microsoft Sentinel analytics rules (ARM templates, YAML, watchlists)')
+    .argument('[paths...]', 'rule files or directories', ['rules'])
+    .addOption(new Option('--target <target>', 'what to package for').choices(PACKAGE_TARGET_IDS).makeOptionMandatory())
+    .option('--profile <profile>', 'profile of the compiled queries (default: sysmon_linux for splunk, sentinel for sentinel)')
+    .option('--out <dir>', 'output directory (default: dist-packages/<target>/<profile>)')
+    .addOption(profilesOption())
+    .addOption(formatOption())
+    .action((paths: string[], opts: { target: PackageTargetId; profile?: string; out?: string; profiles?: string[]; format: Format }) => {
+      const pkg = packageTargets[opts.target];
+      const extra = userProfiles(opts.profiles, opts.format);
+      const profileId = opts.profile ?? pkg.defaultProfile;
+      const profile = profilesOf(pkg.queryTarget, extra).find((p) => p.id === profileId);
+      if (!profile) usage(io, `unknown profile "${profileId}" for ${opts.target} (${pkg.queryTarget} queries)`, `use one of: ${knownProfiles([pkg.queryTarget], extra).join(', ')}`, opts.format);
+      const r = loadRules(paths);
+      if (!r.ok) fail(io, r.diagnostics, opts.format);
+      const compiled = compileRules(r.irs, { targets: [pkg.queryTarget], profiles: [profileId], ...(extra ? { extraProfiles: extra } : {}) }, r.correlations);
+      const built = pkg.build({ rules: r.irs, correlations: r.correlations, profile, compiled });
+      const diagnostics = [...r.diagnostics, ...compiled.diagnostics, ...built.diagnostics];
+      if (hasErrors(built.diagnostics)) fail(io, diagnostics, opts.format);
+      const out = opts.out ?? `dist-packages/${opts.target}/${profileId}`;
+      try {
+        writePackage(out, built.files);
+      } catch (e) {
+        fail(io, [ioDiagnostic(out, e)], opts.format);
+      }
+      printDiagnostics(io, diagnostics.filter((d) => d.severity !== 'note'), opts.format);
+      if (opts.format === 'text') io.out(`${built.files.length} file(s) written to ${out}/`);
     });
 
   program
