@@ -4,7 +4,7 @@ import rule from './rule-schema.mjs';
 import { ALL_FIELDS } from './fields.mjs';
 
 const meta = Object.fromEntries(
-  ['id', 'name', 'title', 'description', 'status', 'author', 'created', 'modified', 'references', 'severity', 'confidence', 'falsePositives', 'tags', 'attack', 'schedule'].map((k) => [k, rule.properties[k]]),
+  ['id', 'name', 'title', 'description', 'status', 'author', 'created', 'modified', 'references', 'severity', 'confidence', 'falsePositives', 'tags', 'attack', 'schedule', 'alert'].map((k) => [k, rule.properties[k]]),
 );
 const duration = {
   type: 'string',

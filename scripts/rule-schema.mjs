@@ -248,6 +248,22 @@ const schema = {
         analytics: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^AN[0-9]{4}$' }, description: 'Analytic ids, e.g. AN1261.' },
       },
     },
+    alert: {
+      type: 'object',
+      description: 'What a deployed alert shows. Every name must be an output of the results (checked at its line): a field of the log source, risk_score, risk_tier, risk_action or sig_<signal id>; for a correlation, a group-by field, chain_start, chain_end, correlation, correlation_level or correlation_action.',
+      additionalProperties: false,
+      properties: {
+        message: { type: 'string', minLength: 1, maxLength: 250, pattern: '^[^\\r\\n]*$', description: 'One line with {name} tokens: Image build on {Host} by {User} ({risk_tier}).' },
+        entities: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', enum: ['Host', 'User', 'Image', 'ParentImage', 'DestinationIp', 'DestinationHostname', 'TargetFilename'] },
+          description: 'Fields naming the entities of an alert: Host (host), User (account), Image and ParentImage (process), DestinationIp (IP address), DestinationHostname (DNS name), TargetFilename (file).',
+        },
+        details: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, description: 'Outputs shown with the alert (Sentinel custom details, Splunk drilldown fields).' },
+      },
+    },
     schedule: {
       type: 'object',
       description: 'When the detection runs. Its lookback is every + its full chain span + the profile\'s ingestion lag (src/ir/schedule.ts), so consecutive runs neither miss nor double a result.',

@@ -101,6 +101,8 @@ export interface DetectionMetadata {
   readonly attack: AttackModel;
   /** As written; src/ir/schedule.ts fills in the defaults. */
   readonly schedule?: { readonly every?: ScheduleEvery };
+  /** As written (src/model/types.ts AlertModel); empty when the detection declares none. */
+  readonly alert: { readonly message?: string; readonly entities: readonly CanonicalField[]; readonly details: readonly string[] };
 }
 
 /** The metadata as written in a rule or correlation document, with the optional lists made empty. */
@@ -121,6 +123,7 @@ export function detectionMetadata(m: MetadataModel): DetectionMetadata {
     tags: m.tags ?? [],
     attack: m.attack,
     ...(m.schedule ? { schedule: m.schedule } : {}),
+    alert: { ...(m.alert?.message !== undefined ? { message: m.alert.message } : {}), entities: m.alert?.entities ?? [], details: m.alert?.details ?? [] },
   };
 }
 

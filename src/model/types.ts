@@ -183,6 +183,23 @@ export interface MetadataModel {
   attack: AttackModel;
   /** How often the detection runs (src/ir/schedule.ts); its lookback follows from it. */
   schedule?: { every?: import('../ir/schedule.js').ScheduleEvery };
+  /** What an alert shows: every name is an output column of the detection's results (src/schema/checks/output-lineage.ts). */
+  alert?: AlertModel;
+}
+
+/**
+ * What a deployed detection's alert shows (Splunk notable and risk objects, Sentinel entities and
+ * custom details). Every name is an output of the detection's results: for a rule, a field of its log
+ * source, `risk_score`, `risk_tier`, `risk_action` or `sig_<signal id>`; for a correlation, a group-by
+ * field, `chain_start`, `chain_end`, `correlation`, `correlation_level` or `correlation_action`.
+ */
+export interface AlertModel {
+  /** One line with `{name}` tokens: `Image build on {Host} by {User} ({risk_tier})`. */
+  message?: string;
+  /** Fields that name the alert's entities: Host (host), User (account), Image (process), DestinationIp (IP address), … */
+  entities?: CanonicalField[];
+  /** Outputs shown with the alert (Sentinel custom details, Splunk drilldown). */
+  details?: string[];
 }
 
 export interface RuleModel extends MetadataModel {

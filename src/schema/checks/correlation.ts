@@ -3,13 +3,15 @@
  * test/invalid): its name is its file name; every stage rule exists and is a plain rule; every
  * group-by field is a field of each stage rule's log source; the first stage has no window and every
  * later one has one; stage labels are unique (outputs and Sigma's stage rules are named after them);
- * a join on the image needs two stages whose rules name images (`imageKey`), or it joins nothing.
+ * a join on the image needs two stages whose rules name images (`imageKey`), or it joins nothing; the
+ * alert shows outputs of the results (output-lineage.ts).
  */
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { CANONICAL_FIELDS } from '../../model/types.js';
 import type { LocatedDocument } from '../../model/yaml.js';
 import type { RuleIR } from '../../ir/nodes.js';
 import type { CorrelationModel } from '../../ir/correlation.js';
+import { correlationOutputs, lineageProblems } from './output-lineage.js';
 
 export function correlationChecks(
   doc: { file: string; model: CorrelationModel; locate: LocatedDocument },
@@ -46,6 +48,7 @@ export function correlationChecks(
         if (!fields.includes(f)) err(at, 'correlation', `group-by field ${f} is not a ${rule.logsource.category} field (rule ${name})`, `group by fields every stage has: ${fields.join(', ')}`);
     });
   });
+  out.push(...lineageProblems(model.alert, correlationOutputs(model.correlation.groupBy), (p) => locate.at(p), file, 'output-lineage'));
   if (model.correlation.joinOn?.includes('image')) {
     const naming = model.correlation.stages.filter((s) => s.rules.some((name) => (rules.get(name)?.imageKey.length ?? 0) > 0)).length;
     const loaded = model.correlation.stages.every((s) => s.rules.every((name) => rules.has(name)));

@@ -13,6 +13,7 @@ import { sigmaSize } from './sigma-size.js';
 import { unknownList } from './unknown-list.js';
 import { fieldKind } from './field-kind.js';
 import { imageOptions } from './image-options.js';
+import { outputLineage } from './output-lineage.js';
 
 export const ruleChecks: readonly RuleCheck[] = [
   duplicateIdentity, // rule ids and names are unique; name = file name
@@ -24,6 +25,7 @@ export const ruleChecks: readonly RuleCheck[] = [
   fieldKind, // numbers for numeric fields, networks for address fields
   unknownList, // named allowlists are declared
   imageOptions, // an image helper's option is either value-taking or boolean, not both
+  outputLineage, // an alert's message tokens, entities and details are outputs of the results
   unreachableThreshold, // threshold <= sum of weights
   unreachableTier, // every tier can be reached
   signalWithoutEffect, // every signal can change the outcome
