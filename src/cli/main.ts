@@ -17,9 +17,22 @@ import { toSarif } from './sarif.js';
 import { formatTestReport, runTests } from '../testing/run.js';
 import { bundledProfiles, loadProfiles, type ProfileSet } from '../profiles/load.js';
 
-type Format = 'text' | 'json';
+export type Format = 'text' | 'json';
 
-class Exit extends Error {
+/** What a command module (src/cli/commands/) gets from the CLI: output, failure exits, shared options. */
+export interface CommandContext {
+  readonly io: Io;
+  /** Print the diagnostics and exit (2 unless given). */
+  fail(ds: readonly Diagnostic[], format: Format, code?: number): never;
+  /** A usage error: one line, exit 2. */
+  usage(message: string, hint: string, format: Format): never;
+  /** Your profiles from --profiles, or exit 2 with their problems. */
+  userProfiles(dirs: string[] | undefined, format: Format): ProfileSet | undefined;
+  formatOption(): Option;
+  profilesOption(): Option;
+}
+
+export class Exit extends Error {
   constructor(readonly code: number) {
     super(`exit ${code}`);
   }
@@ -68,6 +81,20 @@ Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 inv
     if (hasErrors(diagnostics)) fail(io, diagnostics, format);
     return profiles;
   };
+
+  const context: CommandContext = {
+    io,
+    fail: (ds, format, code) => fail(io, ds, format, code),
+    usage: (message, hint, format) => usage(io, message, hint, format),
+    userProfiles,
+    formatOption,
+    profilesOption,
+  };
+  // Commands defined in their own modules (src/cli/commands/), one line each.
+  const registered: ((program: Command, context: CommandContext) => void)[] = [
+    // (command modules are listed here)
+  ];
+  for (const register of registered) register(program, context);
 
   program
     .command('validate')
