@@ -733,3 +733,152 @@ describe('§1.4 data models: tstats, rename, append', () => {
     expect(errorOf(() => spl('search kind=a | append search kind=b', many))).toBeInstanceOf(SplQueryError);
   });
 });
+
+/**
+ * What a correlation joined on the image adds (src/backends/spl/correlation.ts, `joinOn: [image]`):
+ * replace(), null(), eventstats values() and max(), coalesce() passing a multivalue, mvexpand. Each
+ * row names its source (semantics.md keys, or the Search Reference page) or is marked [inferred]:
+ * the model the evaluator encodes until a live Splunk confirms it. A multivalue is written here as
+ * the array of its values.
+ */
+describe('§1.4 image join: replace, null, eventstats, coalesce of a multivalue, mvexpand', () => {
+  const ids = (rows: readonly Record<string, unknown>[]) => rows.map((r) => r.id);
+  // S-text [doc]: replace(X,Y,Z) "substituting string Z for every occurrence of regex string Y in
+  // string X. The third argument Z can also reference groups that are matched in the regex"; Y is
+  // PCRE (S-re). The reference's example swaps month and day.
+  it.each([
+    ['[doc] the reference\'s example: \\2/\\1/', 'replace(date, "^(\\d{1,2})/(\\d{1,2})/", "\\2/\\1/")', { date: '4/30/2021' }, '30/4/2021'],
+    ['[doc] every occurrence', 'replace(f, "o", "0")', { f: 'foo boo' }, 'f00 b00'],
+    ['no occurrence: X as it is', 'replace(f, "x", "y")', { f: 'foo' }, 'foo'],
+    ['"\\\\1" in the SPL literal is \\1, as "\\1" is (§1.2)', 'replace(f, "^-t (a+)", "\\\\1")', { f: '-t aa b' }, 'aa b'],
+    ['the image form: (?:R) and the rest of the field, line breaks included, leave group 1', 'replace(f, "(?:^-t (a+))[^\\n]*(?:\\n[^\\n]*)*", "\\\\1")', { f: '-t aa b\nc\n' }, 'aa'],
+    ['PCRE . stops at a line break (why the rest is not .*)', 'replace(f, "(?:^-t (a+)).*", "\\1")', { f: '-t aa b\nc' }, 'aa\nc'],
+    ['[inferred] an anchored pattern matches once: ^ holds at the start only', 'replace(f, "^a", "b")', { f: 'aaa' }, 'baa'],
+    ['[inferred] matches do not overlap, each search starting where the last match ended', 'replace(f, "aa", "b")', { f: 'aaaaa' }, 'bba'],
+    ['[inferred] a group that took no part is ""', 'replace(f, "^(x)?b", "[\\1]")', { f: 'bc' }, '[]c'],
+    ['[inferred] an empty match at the end of X', 'replace(f, "z*$", "!")', { f: 'ab' }, 'ab!'],
+    ['[inferred] a number is replaced as its text', 'replace(n, "0", "x")', { n: 100 }, '1xx'],
+    ['[inferred] NULL X gives NULL', 'replace(missing, "a", "b")', {}, undefined],
+  ] as const)('replace: %s', (_name, expr, row, expected) => {
+    expect(evalX(expr, row)).toBe(expected);
+  });
+  // Not documented, so not implemented: any replacement escape but \1…\9, $, a group the regex does
+  // not have, regexes and replacements that are not literals, an empty match inside X (where the next
+  // search starts after one differs between engines).
+  it.each([
+    ['* | eval x=replace(f, "(a)", "\\0")'],
+    ['* | eval x=replace(f, "(a)", "\\\\\\\\")'],
+    ['* | eval x=replace(f, "(a)", "\\n")'],
+    ['* | eval x=replace(f, "(a)", "$1")'],
+    ['* | eval x=replace(f, "(a)", "\\2")'],
+    ['* | eval x=replace(f, "(a)", "\\11")'],
+    ['* | eval x=replace(f, g, "x")'],
+    ['* | eval x=replace(f, "a", r)'],
+  ])('replace: %s is not implemented', (query) => {
+    expect(errorOf(() => compileSpl(query))).toBeInstanceOf(UnsupportedConstruct);
+  });
+  it('replace: an empty match inside X is not implemented', () => {
+    const q = compileSpl('* | eval x=replace(f, "x*", "-")');
+    expect(errorOf(() => q.run([{ f: 'ab' }]))).toBeInstanceOf(UnsupportedConstruct);
+    expect(q.run([{ f: '' }]).map((r) => r.row.x)).toEqual(['-']); // at the end of X: one empty match
+  });
+  // S-cond [doc]: null() is NULL, and a NULL result erases the field (S-eval).
+  it('if(f=="", null(), f) erases "" and keeps any other value [doc]', () => {
+    expect(evalX('if(f=="", null(), f)', { f: '' })).toBeUndefined();
+    expect(evalX('if(f=="", null(), f)', { f: 'app' })).toBe('app');
+  });
+
+  // Search Reference, eventstats [doc]: summary statistics per by-group, saved in a new field of
+  // every event of the group; "Only those events that have fields pertinent to the aggregation are
+  // used". S-mv [doc]: values() is the distinct values as a multivalue, in lexicographical order.
+  // [inferred] By-groups as streamstats groups (text, case-sensitive; a NULL by-field: no group,
+  // NULL aggregate); distinct = equal text; "lexicographical" = code point order; one value is that
+  // value, none NULL.
+  it('eventstats values(x) AS v by g: each row gets its group\'s distinct values, in place [doc / inferred]', () => {
+    const rows = [
+      { id: 1, g: 'h1', x: 'b' },
+      { id: 2, g: 'h1', x: 'a' },
+      { id: 3, g: 'h1' },
+      { id: 4, g: 'h2', x: 'c' },
+      { id: 5, g: 'h1', x: 'b' },
+      { id: 6, g: 'H1', x: 'z' },
+      { id: 7, x: 'q', v: 'before' },
+      { id: 8, g: 'h3' },
+    ];
+    expect(spl('* | eventstats values(x) AS v by g', rows).map((r) => [r.id, r.v])).toEqual([
+      [1, ['a', 'b']],
+      [2, ['a', 'b']],
+      [3, ['a', 'b']],
+      [4, 'c'],
+      [5, ['a', 'b']],
+      [6, 'z'],
+      [7, undefined],
+      [8, undefined],
+    ]);
+  });
+  it('values(): distinct text in code point order; without by, one group; without AS, named values(x) [doc / inferred]', () => {
+    const rows = [{ x: 'b' }, { x: 'B' }, { x: '10' }, { x: 9 }, { x: '9' }, { x: 'b' }];
+    expect(spl('* | eventstats values(x) AS v', rows)[0]!.v).toEqual(['10', '9', 'B', 'b']);
+    expect(spl('* | eventstats values(x)', [{ x: 'a' }, { x: 'c' }])[1]!['values(x)']).toEqual(['a', 'c']);
+    // Every aggregate reads the rows before any is written: values(x) AS x.
+    expect(spl('* | eventstats values(x) AS x by g', [{ g: 'h', x: 'a' }, { g: 'h', x: 'b' }]).map((r) => r.x)).toEqual([['a', 'b'], ['a', 'b']]);
+  });
+  // Statistical and charting functions [doc]: "max and min … process values as numbers if possible".
+  it('eventstats max(s) AS m by g, _time: the largest number of the group [doc]', () => {
+    const rows = [
+      { g: 'h', _time: 100, s: 5 },
+      { g: 'h', _time: 100, s: '12' },
+      { g: 'h', _time: 100 },
+      { g: 'h', _time: 101, s: 3 },
+      { g: 'k', _time: 100, s: '3.5' },
+    ];
+    expect(spl('* | eventstats max(s) AS m by g, _time', rows).map((r) => r.m)).toEqual([12, 12, 12, 3, 3.5]);
+    expect(spl('* | eventstats max(s) AS m by g', rows).map((r) => r.m)).toEqual([12, 12, 12, 12, 3.5]);
+  });
+  it('eventstats: non-numeric max(), other functions, options and eval arguments are not implemented', () => {
+    expect(errorOf(() => spl('* | eventstats max(s) AS m', [{ s: 'abc' }]))).toBeInstanceOf(UnsupportedConstruct);
+    for (const q of ['* | eventstats count', '* | eventstats dc(x)', '* | eventstats allnum=true max(x)', '* | eventstats values(eval(x+1))', '* | eventstats last(x) by g'])
+      expect(errorOf(() => compileSpl(q)), q).toBeInstanceOf(UnsupportedConstruct);
+    expect(errorOf(() => spl('* | eventstats values(x) AS v', [{ x: ['a', 'b'] }]))).toBeInstanceOf(UnsupportedConstruct); // multivalue input
+    expect(errorOf(() => compileSpl('* | eventstats values(x) by'))).toBeInstanceOf(SplQueryError);
+  });
+
+  // S-cond: coalesce returns the first argument that is not NULL. [inferred] A multivalue argument
+  // is returned whole (not stated), and eval stores it; a function that computes one value from a
+  // multivalue (lower, if, a comparison) is not implemented.
+  it('coalesce(img, imgs, "*") after eventstats values(): the row\'s image, else its group\'s images, else * [inferred]', () => {
+    const rows = [{ id: 1, g: 'h1', img: 'a' }, { id: 2, g: 'h1' }, { id: 3, g: 'h1', img: 'b' }, { id: 4, g: 'h2' }];
+    const out = spl('* | eventstats values(img) AS imgs by g | eval c=coalesce(img, imgs, "*")', rows);
+    expect(out.map((r) => r.c)).toEqual(['a', ['a', 'b'], 'b', '*']);
+    expect(spl('* | eval y=m', [{ m: ['a', 'b'] }])[0]!.y).toEqual(['a', 'b']);
+    for (const expr of ['lower(m)', 'if(true(), m, "x")', 'coalesce(m, "x") . "y"'])
+      expect(errorOf(() => spl(`* | eval y=${expr}`, [{ m: ['a', 'b'] }])), expr).toBeInstanceOf(UnsupportedConstruct);
+    expect(errorOf(() => spl('* | where m=="a"', [{ m: ['a', 'b'] }]))).toBeInstanceOf(UnsupportedConstruct);
+  });
+
+  // Search Reference, mvexpand [doc]: "Expands the values of a multivalue field into separate events,
+  // one event for each value"; "The other fields are unchanged"; it "can't be applied to internal
+  // fields". [inferred] The new rows stand where the row stood, in the order of the values; a field
+  // with one value leaves the row as it is.
+  it('mvexpand c: one row per value, in place, the other fields (multivalues too) copied [doc / inferred]', () => {
+    const rows = [{ id: 1, c: ['a', 'b'], other: ['p', 'q'] }, { id: 2, c: 'z' }, { id: 3, c: ['y'] }];
+    expect(spl('* | mvexpand c', rows)).toEqual([
+      { id: 1, c: 'a', other: ['p', 'q'] },
+      { id: 1, c: 'b', other: ['p', 'q'] },
+      { id: 2, c: 'z' },
+      { id: 3, c: 'y' },
+    ]);
+    const classes = spl('* | eventstats values(img) AS imgs by g | eval c=coalesce(img, imgs, "*") | mvexpand c', [{ id: 1, g: 'h1', img: 'a' }, { id: 2, g: 'h1' }, { id: 3, g: 'h1', img: 'b' }, { id: 4, g: 'h2' }]);
+    expect(classes.map((r) => [r.id, r.c])).toEqual([[1, 'a'], [2, 'a'], [2, 'b'], [3, 'b'], [4, '*']]);
+    expect(ids(classes)).toEqual([1, 2, 2, 3, 4]);
+    // table keeps a multivalue as it is.
+    expect(spl('* | eventstats values(x) AS v | table v', [{ x: 'a' }, { x: 'b' }])).toEqual([{ v: ['a', 'b'] }, { v: ['a', 'b'] }]);
+  });
+  // Not documented here: a row where the field is NULL (kept or dropped?); limit= is not implemented.
+  it('mvexpand of a NULL field and mvexpand limit= are not implemented; an internal field or two fields are errors [doc]', () => {
+    expect(errorOf(() => spl('* | mvexpand c', [{ id: 1 }]))).toBeInstanceOf(UnsupportedConstruct);
+    expect(errorOf(() => compileSpl('* | mvexpand limit=2 c'))).toBeInstanceOf(UnsupportedConstruct);
+    expect(errorOf(() => compileSpl('* | mvexpand _time'))).toBeInstanceOf(SplQueryError);
+    expect(errorOf(() => compileSpl('* | mvexpand a b'))).toBeInstanceOf(SplQueryError);
+  });
+});

@@ -12,7 +12,7 @@ import { compileRules } from '../../src/compile.js';
 import { formatDiagnostic } from '../../src/model/diagnostics.js';
 import { compileRule, type CanonicalEvent } from '../../src/ir/evaluate.js';
 import { correlate, type CorrelationIR, type TimedEvent } from '../../src/ir/correlation.js';
-import type { RuleIR } from '../../src/ir/nodes.js';
+import { allFieldsRead, type RuleIR } from '../../src/ir/nodes.js';
 import type { CanonicalField } from '../../src/model/types.js';
 import type { Row } from '../../src/backends/evaluation.js';
 import { viewFor, type EmittedFile } from '../../src/backends/types.js';
@@ -142,10 +142,18 @@ describe('the emitted text', () => {
   });
 
   it('det0459-build-then-run: the stage rules\' own searches, the second appended, then the same chain as sysmon_linux (no host column)', () => {
+    const lit = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+    // The image each stage rule names, read from CIM's process (the rules read it, so it is normalised already).
+    const image = (rule: string) =>
+      bundledRule(rule).imageKey.reduceRight((next, k) => {
+        expect(k.field).toBe('CommandLine');
+        const r = k.regex.render('pcre', false);
+        return `if(match(process, ${lit(r)}), replace(process, ${lit(`(?:${r})[^\\n]*(?:\\n[^\\n]*)*`)}, "\\\\1"), ${next})`;
+      }, '""');
     const stage = (rule: string, k: number) => {
       const ls = lines(fileOf(cimFiles.files, `${FOLDER}${rule}.spl`).content);
       const table = ls.findIndex((l) => l.startsWith('| table '));
-      return [...ls.slice(0, table), `| \`${rule.replace(/-/g, '_')}_filter\``, `| eval t1612_stage=${k}, t1612_key_Host=case(isnull(dest), "", dest=="unknown", "", true(), dest)`];
+      return [...ls.slice(0, table), `| \`${rule.replace(/-/g, '_')}_filter\``, `| eval t1612_stage=${k}, t1612_key_Host=case(isnull(dest), "", dest=="unknown", "", true(), dest), t1612_image=${image(rule)}`];
     };
     const sysmonChain = lines(fileOf(sysmonFiles, 'spl/sysmon_linux/det0459-build-then-run.spl').content).filter((l) => !l.startsWith('|     [') && !l.startsWith('    [') && l !== '| multisearch');
     const text = fileOf(cimFiles.files, `${FOLDER}det0459-build-then-run.spl`).content;
@@ -308,6 +316,29 @@ describe('the correlation on cim: tstats stage searches chained with append', ()
     const edge = [ev(buildOn, 0.9), ev(runOn, 600.5)];
     expect(correlate(det0459, edge, profileOpts(cim))).toEqual([{ group: { Host: 'lab-01' }, start: T0 + 0.9, end: T0 + 600.5 }]);
     expect(runStream(det0459, edge)).toEqual([{ group: { Host: 'lab-01' }, start: T0, end: T0 + 600 }]);
+  });
+
+  it('joined on the image, an image key on a field the rule does not read is a tstats by-field too, read as absent when NULL or "unknown"', () => {
+    // det0459 with its run stage reading the image from ParentCommandLine, which container-run-or-deploy does not read.
+    const runRule = det0459.stages[1]!.rules[0]!;
+    expect(allFieldsRead(runRule)).not.toContain('ParentCommandLine');
+    const moved: RuleIR = { ...runRule, imageKey: runRule.imageKey.map((k) => ({ ...k, field: 'ParentCommandLine' as CanonicalField })) };
+    const c: CorrelationIR = { ...det0459, stages: [det0459.stages[0]!, { ...det0459.stages[1]!, rules: [moved] }] };
+    const text = renderSplCorrelation(c, cim).files[0]!.content;
+    const append = lines(text).find((l) => l.startsWith('| append ['))!;
+    expect(append).toContain('by Processes.dest Processes.parent_process Processes.process Processes.process_path _time span=1s');
+    expect(append).toContain('Processes.parent_process AS parent_process');
+    expect(append).toContain('t1612_image=if(match(case(isnull(parent_process), "", parent_process=="unknown", "", true(), parent_process), ');
+    // The rule's own saved search is unchanged: it groups by what it reads.
+    expect(lines(fileOf(cimFiles.files, `${FOLDER}container-run-or-deploy.spl`).content)[0]).not.toContain('parent_process');
+    const q = compileSplCorrelation(text, macrosFromShared(shared), lookupsFromShared(shared));
+    const run = (parent: string | undefined) => ({ ...runOn, CommandLine: 'docker run other', ...(parent === undefined ? {} : { ParentCommandLine: parent }) });
+    for (const parent of ['docker run app', 'docker run other', 'unknown', undefined]) {
+      const stream = [ev(buildOn, 0), ev(run(parent), 60)];
+      const expected = parent === 'docker run other' ? [] : [{ group: { Host: 'lab-01' }, start: T0, end: T0 + 60 }];
+      expect(correlate(c, stream, profileOpts(cim)), String(parent)).toEqual(expected);
+      expect(q.run(streamRows('spl', cim, stream)), String(parent)).toEqual(expected);
+    }
   });
 
   it('a profile that reads some log sources from a data model and others with a base search chains them with append too', () => {

@@ -18,7 +18,8 @@
  * streaming too.
  *
  * **What a tstats row means.** tstats groups the dataset's events by its by-fields: every field the
- * rule reads (`allFieldsRead`: match, signals, optional fields, suppressions) and the host, plus
+ * rule reads (`allFieldsRead`: match, signals, optional fields, suppressions) and the host (and, in a
+ * correlation joined on the image, the rule's image-key fields: correlation.ts), plus
  * `_time span=1s`. One row is one group: events equal in every by-field within one second (`_time`
  * is the start of that second, `count` how many events). A by-field an event lacks is the
  * fillnull_value, which the normalising eval reads as absent like any placeholder, so an event with
@@ -73,17 +74,21 @@ export function ruleFields(rule: RuleIR, profile: SplProfile): FieldMap {
   return splSource(profile, rule.logsource.category).fields;
 }
 
-/** The canonical fields a tstats search groups by: every field the rule reads, and the host. */
-export function tstatsFields(rule: RuleIR, source: TstatsSource): CanonicalField[] {
-  return [...new Set<CanonicalField>([...allFieldsRead(rule), 'Host'])].filter((f) => source.raw[f]);
+/**
+ * The canonical fields a tstats search groups by: every field the rule reads, and the host, and any
+ * `extra` field a caller reads after the core (a correlation joined on the image reads the rule's
+ * image-key fields: correlation.ts).
+ */
+export function tstatsFields(rule: RuleIR, source: TstatsSource, extra: readonly CanonicalField[] = []): CanonicalField[] {
+  return [...new Set<CanonicalField>([...allFieldsRead(rule), 'Host', ...extra])].filter((f) => source.raw[f]);
 }
 
 /** `| tstats … by … _time span=1s`, then the rename of the by-fields (without the leading pipe). */
-function tstatsCommands(rule: RuleIR, source: TstatsSource): { base: string; rename?: string } {
-  const raw = [...new Set(tstatsFields(rule, source).map((f) => source.raw[f]!))].sort();
+function tstatsCommands(rule: RuleIR, source: TstatsSource, extra: readonly CanonicalField[]): { base: string; rename?: string } {
+  const raw = [...new Set(tstatsFields(rule, source, extra).map((f) => source.raw[f]!))].sort();
   const by = [...raw.map(splArgField), '_time'].join(' ');
   const base = `| tstats summariesonly=true allow_old_summaries=true fillnull_value=${splString(source.fillnull)} ${TSTATS_COUNT} from datamodel=${source.dataModel} by ${by} span=${TSTATS_SPAN}`;
-  const renames = tstatsFields(rule, source)
+  const renames = tstatsFields(rule, source, extra)
     .filter((f) => source.fields[f] !== source.raw[f])
     .map((f) => [source.raw[f]!, source.fields[f]!] as const)
     .filter(([from], i, all) => all.findIndex(([x]) => x === from) === i)
@@ -91,14 +96,18 @@ function tstatsCommands(rule: RuleIR, source: TstatsSource): { base: string; ren
   return renames.length ? { base, rename: `rename ${renames.map(([from, to]) => `${splArgField(from)} AS ${splArgField(to)}`).join(', ')}` } : { base };
 }
 
-export function ruleCore(rule: RuleIR, profile: SplProfile): SplCore {
+/**
+ * `extra`: canonical fields read after the core (they are carried through tstats as by-fields, and
+ * not normalised here); the rule's own saved search passes none.
+ */
+export function ruleCore(rule: RuleIR, profile: SplProfile, extra: readonly CanonicalField[] = []): SplCore {
   const source = splSource(profile, rule.logsource.category);
   const fields = source.fields;
   const fieldOf = (f: CanonicalField) => (fields[f] ? splField(fields[f]!) : undefined);
   const stages: string[] = [];
   let base: string;
   if (source.kind === 'tstats') {
-    const t = tstatsCommands(rule, source);
+    const t = tstatsCommands(rule, source, extra);
     base = t.base;
     if (t.rename) stages.push(t.rename);
   } else base = `\`${source.macro}\``;

@@ -39,6 +39,27 @@
  * times are whole seconds: a chain is judged on the seconds of its events (events of one second
  * may follow each other in either order), and chain_start and chain_end are seconds.
  *
+ * Joined on the image (`joinOn: [image]`, `c.joinOnImage`; a correlation without it is written as
+ * above, unchanged), each stage search also reads the image its rule names, and the chain runs per
+ * group and image class:
+ *
+ *     … | eval t1612_stage=<k>, t1612_key_<F>=…, t1612_image=if(match(<F1>, "<R1>"), replace(<F1>, "(?:<R1>)[^\n]*(?:\n[^\n]*)*", "\1"), if(match(<F2>, "<R2>"), …, ""))
+ *     | where isnotnull(t1612_key_<F>) AND t1612_key_<F>!=""
+ *     | eval t1612_image=if(t1612_image=="", null(), t1612_image)
+ *     | eventstats values(t1612_image) AS t1612_images by t1612_key_<F>
+ *     | eval t1612_class=coalesce(t1612_image, t1612_images, "*")
+ *     | mvexpand t1612_class
+ *     | sort 0 _time, t1612_stage
+ *       … the carry as above, every streamstats by t1612_key_<F>, t1612_class …
+ *     | where isnotnull(t1612_v<N>)
+ *     | eventstats max(t1612_s<N>) AS t1612_start by t1612_key_<F>, _time
+ *     | dedup t1612_key_<F>, _time
+ *     | eval chain_start=t1612_start, chain_end=_time, …
+ *       … table and _filter as above (the same columns) …
+ *
+ * On a data-model profile the same commands follow the stage rows, and each tstats search also
+ * groups by the rule's image-key fields (core.ts `extra`), so its rows carry them.
+ *
  * How it reproduces the model:
  * - A stage event is a result of a stage rule: each subsearch is the rule's own streaming core
  *   (core.ts, the same text as the rule's saved search up to its threshold), its tier and action
@@ -50,7 +71,8 @@
  *   whose key is empty are in no chain.
  * - Time order, earlier stages first at one instant (an event at t may continue a chain at t):
  *   `sort 0 _time, t1612_stage` (`sort 0`: no 10,000-result cap, S-sort).
- * - Carrying the latest valid event per stage forward (the model's `per[stage]`): `t1612_v<k>` is
+ * - Carrying the latest valid event per stage forward (the model's latest prefix per stage, whose
+ *   start is the latest: starts only grow with time without an image-only stage): `t1612_v<k>` is
  *   the time of a row that is a valid stage-k event (stage k, and for k > 1 within W<k> of the latest
  *   valid stage k-1 event of its group, `t1612_p<k-1>`), `t1612_s<k>` its chain's start;
  *   `streamstats last(…) by <keys>` carries the latest non-null of each to every later row of the
@@ -59,6 +81,39 @@
  * - One result per group and last-stage time: `where isnotnull(t1612_v<N>)`, then `dedup <keys>,
  *   _time`. Rows equal in group, `_time` and stage read the same carried values, so the copy dedup
  *   keeps does not matter.
+ *
+ * And joined on the image (the model's rows (event, stage, rule) with the image that rule reads,
+ * src/ir/correlation.ts):
+ * - The image a row names under its rule (image-key.ts `imageKeyOf`: group 1 of the first source
+ *   whose regex matches its field, else ""): the rule's sources whose field the profile maps for the
+ *   rule's log source (`ruleFields`, the model's `availableFields`), in order, as nested `if`s
+ *   ending in `""`. R is the source's portable regex rendered for PCRE (anchored at the start, one
+ *   group; PCRE and ECMAScript take the same match of such patterns, image-key.ts). `match` finds
+ *   R as `exec` does; `(?:R)` followed by `[^\n]*(?:\n[^\n]*)*` (every character, line breaks
+ *   included: the rest of the field) then matches the whole field in one match whose group 1 is R's
+ *   (the rest matches any suffix, so the first match of the whole is R's first match), and replace
+ *   with `\1` leaves that group. The field is read as the core left it: normalised when the rule
+ *   reads it, else through `normalisedValue`, so a NULL field reads as "" (the model skips it; no
+ *   pattern's group can be empty, so "" names no image either way).
+ * - Classes: "" becomes NULL; `values()` gives each group the distinct images its rows name; a row
+ *   naming an image gets it, a row naming none every image of its group (a multivalue), or `*` when
+ *   the group names none; mvexpand makes one row per class. These are the model's (group, class)
+ *   rows, rows of one event and class that came from two rules of one stage included.
+ * - The carry per (group, class) is the chain above over each class's rows; the model's latest
+ *   start per class is the latest candidate's (without an image-only stage rule, which SPL does not
+ *   run: correlationTelemetry leaves a rule whose log source lacks a group-by field out of its stage,
+ *   with a note).
+ * - One result per group and last-stage time: several classes may end a chain at one (group,
+ *   `_time`); `eventstats max(t1612_s<N>)` over them is the model's latest start, and dedup keeps one
+ *   row (they all read the same maximum).
+ * - Row growth: a row naming no image becomes one row per image its group (host) names, at least one;
+ *   a row naming an image stays one. The carry sorts (rows naming an image) + (rows naming none) ×
+ *   max(1, distinct images named on the host in the search's time range) rows, and mvexpand holds a
+ *   chunk's expansion in memory (see below).
+ * - A placeholder value (`-` on sysmon_linux, `unknown` on cim) in an image-key field reads as ""
+ *   here, as the core reads it. The model reads the event's text, so the two differ only for a
+ *   pattern that matches a placeholder by itself; the bundled image keys (a flag or a subcommand
+ *   before the image) match none.
  *
  * Facts relied on (test/conformance/spl.test.ts pins each, as the evaluator encodes it):
  * - [doc] multisearch (Search Reference, multisearch): a generating command taking at least two
@@ -85,10 +140,60 @@
  *   `sort 0` puts them in time order.
  * - The window test `_time-t1612_p1<=W` is NULL when no earlier stage event exists, and `if` takes
  *   its else branch on NULL (semantics.md §1.1 `eval x=a+b`, `if`).
+ *
+ * Facts the image join adds (each pinned in test/conformance/spl.test.ts too):
+ * - [doc] replace(X, Y, Z) (Search Reference, Text functions, S-text: "a string formed by
+ *   substituting string Z for every occurrence of regex string Y in string X. The third argument Z
+ *   can also reference groups that are matched in the regex", example `replace(date,
+ *   "^(\d{1,2})/(\d{1,2})/", "\2/\1/")`); Y is PCRE (S-re). [inferred] Occurrences are found left
+ *   to right without overlapping, each search starting where the previous match ended, so after the
+ *   one match that ends at the end of X the pattern, anchored with `^`, cannot match again; a group
+ *   that took no part is "". match(X, "re") is an unanchored PCRE search (S-cond, semantics.md §1.1).
+ * - [doc] null() is NULL (S-cond), so `if(t1612_image=="", null(), t1612_image)` erases "" (S-eval).
+ * - [doc] eventstats (Search Reference, eventstats): "Generates summary statistics from fields in your
+ *   events and saves those statistics in a new field", per by-group, on every event of the group;
+ *   "Only those events that have fields pertinent to the aggregation are used", so values() and
+ *   max() read the rows where their field is not NULL. [inferred] Its by-clause groups as streamstats
+ *   does (text, case-sensitive). [inferred] It holds every row of the search until it has seen the
+ *   last (it is not streaming), within the search's memory limits (limits.conf `max_mem_usage_mb`),
+ *   which are not checked here: one group per host (values) and per host and second (max).
+ * - [doc] values(X) returns the distinct values of X as a multivalue, in lexicographical order
+ *   (Multivalue stats and chart functions, S-mv; semantics.md §1.4). [inferred] Distinct means equal
+ *   text (case-sensitive, as the model's images); the order does not matter here (classes never
+ *   meet, and `sort 0` follows). [inferred] No cap on the number of values is assumed (list()
+ *   documents one of 100; a cap on values() would drop classes of a host naming more images).
+ * - [inferred] A multivalue with one value is that value (Multivalue eval functions, mvcount: "If
+ *   the field contains a single value, this function returns 1"), so a group naming one image gets
+ *   that image as its class, and mvexpand of a single value leaves the row as it is.
+ * - [inferred] coalesce(X, …) returns the first argument that is not NULL (S-cond), a multivalue
+ *   whole (not stated). Should a live Splunk disagree, a form built from documented behaviour only is
+ *   `eventstats values(t1612_image) AS t1612_class by … | fillnull value="*" t1612_class | mvexpand
+ *   t1612_class | where isnull(t1612_image) OR t1612_class==t1612_image`, at the cost of expanding
+ *   the rows that name an image too.
+ * - [doc] mvexpand <field> (Search Reference, mvexpand): "Expands the values of a multivalue field
+ *   into separate events, one event for each value"; "The other fields are unchanged"; `limit`
+ *   defaults to 0 (no limit); a distributable streaming command. Its memory is limited: by default
+ *   500 MB per chunk of results (limits.conf `max_mem_usage_mb`), beyond which "the chunk is
+ *   truncated and a warning message is emitted" — a host naming many images multiplies its rows
+ *   that name none (row growth above). It cannot be applied to internal fields (`_…`): t1612_class
+ *   is not one.
+ * - [doc] max(X) processes values as numbers when it can ("The only exceptions are the max and min
+ *   functions. These functions process values as numbers if possible", Statistical and charting
+ *   functions); the starts are epoch seconds.
+ * Pages (besides semantics.md's S- keys): eventstats
+ * https://help.splunk.com/splunk-enterprise/spl-search-reference/9.0/search-commands/eventstats ;
+ * mvexpand https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/mvexpand ;
+ * values() https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/statistical-and-charting-functions/multivalue-stats-and-chart-functions ;
+ * max()/min() as numbers https://help.splunk.com/en/splunk-enterprise/spl-search-reference/9.3/statistical-and-charting-functions ;
+ * replace() https://help.splunk.com/splunk-enterprise/spl-search-reference/10.0/evaluation-functions/text-functions
+ * (its wording as Splunk's quick reference gives it) ; mvcount
+ * https://docs.splunk.com/Documentation/Splunk/7.1.5/SearchReference/MultivalueEvalFunctions .
  */
 import type { CanonicalField } from '../../model/types.js';
-import type { RuleIR } from '../../ir/nodes.js';
+import { allFieldsRead, type RuleIR } from '../../ir/nodes.js';
 import type { CorrelationIR } from '../../ir/correlation.js';
+import type { ImageKeyCapture } from '../../ir/image-key.js';
+import { PortableRegex } from '../../ir/regex.js';
 import { chainLine, provenanceLines } from '../provenance.js';
 import { loadTemplate } from '../templates.js';
 import { correlationTelemetry } from '../telemetry.js';
@@ -119,16 +224,52 @@ function header(c: CorrelationIR, stages: readonly (readonly RuleIR[])[], stream
   ].map(splComment);
 }
 
-/** One stage rule's commands after its base: its core, tier and action, its `_filter`, then the stage and group keys. */
+/**
+ * The rest of a field after an anchored pattern: any run of characters, line breaks included (`.` is
+ * `[^\n]` in the portable subset). A repeated character class rather than a repeated group
+ * (`(?:.|\n)*`), so PCRE does not keep one backtracking frame per character of the field.
+ */
+const REST_OF_FIELD = '.*(?:\\n.*)*';
+
+/** The image-key sources a profile can read for a rule: those whose field it maps for the rule's log source (the model's `availableFields`). */
+export function imageSources(rule: RuleIR, profile: SplProfile): ImageKeyCapture[] {
+  const fields = ruleFields(rule, profile);
+  return rule.imageKey.filter((s) => fields[s.field] !== undefined);
+}
+
+/**
+ * The image a stage row names under its rule (src/ir/image-key.ts `imageKeyOf`), as an eval
+ * expression: for each source in order, `if(match(F, "<R>"), replace(F, "(?:<R>)<rest>", "\1"), …)`,
+ * ending in `""`. R is anchored at the start of F, so the one match of R followed by the rest of the
+ * field is the whole of F, and replace leaves group 1. F is the field as the core left it: normalised
+ * when the rule reads it (never NULL), else normalised here (NULL and placeholders read as "").
+ */
+export function imageExpression(rule: RuleIR, profile: SplProfile): string {
+  const fields = ruleFields(rule, profile);
+  const read = new Set<CanonicalField>(allFieldsRead(rule));
+  let expr = '""';
+  for (const s of imageSources(rule, profile).reverse()) {
+    const name = splField(fields[s.field]!);
+    const value = read.has(s.field) ? name : normalisedValue(name, profile.placeholders);
+    if (!s.regex.source.startsWith('^')) throw new Error(`internal: image key ${s.origin} of ${rule.name} is not anchored at the start of ${s.field}`);
+    const whole = PortableRegex.trusted(`(?:${s.regex.source})${REST_OF_FIELD}`, false);
+    expr = `if(match(${value}, ${splString(s.regex.render('pcre', false))}), replace(${value}, ${splString(whole.render('pcre', false))}, ${splString('\\1')}), ${expr})`;
+  }
+  return expr;
+}
+
+/** One stage rule's commands after its base: its core, tier and action, its `_filter`, then the stage and group keys (and the image, joined on it). */
 function stageCommands(c: CorrelationIR, rule: RuleIR, stage: number, profile: SplProfile): { base: string; commands: string[] } {
   const fields = ruleFields(rule, profile);
-  const core = ruleCore(rule, profile);
+  // Joined on the image, a data-model search carries the image-key fields through tstats.
+  const core = ruleCore(rule, profile, c.joinOnImage ? imageSources(rule, profile).map((s) => s.field) : []);
   const keys = c.groupBy.map((f) => {
     const name = fields[f];
     // correlationTelemetry keeps only the rules whose log source carries every group-by field.
     if (!name) throw new Error(`internal: ${rule.name} on ${profile.id} lacks group-by field ${f}`);
     return `${groupKeyField(f)}=${normalisedValue(splField(name), profile.placeholders)}`;
   });
+  if (c.joinOnImage) keys.push(`t1612_image=${imageExpression(rule, profile)}`);
   return { base: core.base, commands: [...core.stages, ...tierStages(rule), `\`${filterMacroName(rule.name)}\``, `eval t1612_stage=${stage}, ${keys.join(', ')}`] };
 }
 
@@ -161,22 +302,31 @@ export function renderSplCorrelation(c: CorrelationIR, profile: SplProfile): Ren
   const keys = c.groupBy.map(groupKeyField);
   const by = keys.join(', ');
   const n = c.stages.length;
-  const stages: string[] = [
-    `where ${keys.map((k) => `isnotnull(${k}) AND ${k}!=""`).join(' AND ')}`,
-    `sort 0 ${splArgField(profile.timeField)}, t1612_stage`,
-    `eval t1612_v1=if(t1612_stage==1, ${time}, null())`,
-  ];
+  const stages: string[] = [`where ${keys.map((k) => `isnotnull(${k}) AND ${k}!=""`).join(' AND ')}`];
+  if (c.joinOnImage)
+    // Each row's image class: its own image, or every image its group names (one row each), or "*".
+    stages.push(
+      'eval t1612_image=if(t1612_image=="", null(), t1612_image)',
+      `eventstats values(t1612_image) AS t1612_images by ${by}`,
+      'eval t1612_class=coalesce(t1612_image, t1612_images, "*")',
+      'mvexpand t1612_class',
+    );
+  // The carry runs per group, and joined on the image per (group, image class).
+  const carryBy = c.joinOnImage ? `${by}, t1612_class` : by;
+  stages.push(`sort 0 ${splArgField(profile.timeField)}, t1612_stage`, `eval t1612_v1=if(t1612_stage==1, ${time}, null())`);
   for (let k = 2; k <= n; k++) {
-    stages.push(k === 2 ? `streamstats last(t1612_v1) AS t1612_p1 by ${by}` : `streamstats last(t1612_v${k - 1}) AS t1612_p${k - 1}, last(t1612_s${k - 1}) AS t1612_ps${k - 1} by ${by}`);
+    stages.push(k === 2 ? `streamstats last(t1612_v1) AS t1612_p1 by ${carryBy}` : `streamstats last(t1612_v${k - 1}) AS t1612_p${k - 1}, last(t1612_s${k - 1}) AS t1612_ps${k - 1} by ${carryBy}`);
     const within = c.stages[k - 1]!.withinSeconds;
     if (within === undefined || !Number.isSafeInteger(within) || within < 0) throw new Error(`internal: stage ${k} of ${c.name} has no window in seconds`);
     const start = k === 2 ? 't1612_p1' : `t1612_ps${k - 1}`;
     stages.push(`eval t1612_v${k}=if(t1612_stage==${k} AND ${time}-t1612_p${k - 1}<=${within}, ${time}, null()), t1612_s${k}=if(isnotnull(t1612_v${k}), ${start}, null())`);
   }
+  stages.push(`where isnotnull(t1612_v${n})`);
+  // Joined on the image, one group and time may end chains of several classes: the latest start wins.
+  if (c.joinOnImage) stages.push(`eventstats max(t1612_s${n}) AS t1612_start by ${by}, ${splArgField(profile.timeField)}`);
   stages.push(
-    `where isnotnull(t1612_v${n})`,
     `dedup ${by}, ${splArgField(profile.timeField)}`,
-    `eval chain_start=t1612_s${n}, chain_end=${time}, correlation=${splString(c.name)}, correlation_level=${splString(c.level)}, correlation_action=${splString(c.action)}`,
+    `eval chain_start=${c.joinOnImage ? 't1612_start' : `t1612_s${n}`}, chain_end=${time}, correlation=${splString(c.name)}, correlation_level=${splString(c.level)}, correlation_action=${splString(c.action)}`,
     `table ${[profile.timeField, ...(streaming && profile.hostField !== undefined ? [profile.hostField] : []), ...keys, 'chain_start', 'chain_end', 'correlation', 'correlation_level', 'correlation_action'].join(', ')}`,
     `\`${filterMacroName(c.name)}\``,
   );

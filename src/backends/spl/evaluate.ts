@@ -17,15 +17,19 @@
  *    The first command is the implicit `search` (a leading `search` keyword is allowed); a query
  *    starting with `|` must start with `| search`, `| multisearch` or `| tstats`.
  * 4. Commands: `search`, `eval`, `where`, `lookup`, `rename`, `table`, `sort`, `streamstats`,
- *    `dedup`, `append`, and the generating `multisearch` and `tstats` (over data-model rows: rows.ts,
+ *    `eventstats`, `mvexpand`, `dedup`, `append`, and the generating `multisearch` and `tstats` (over data-model rows: rows.ts,
  *    compileTstats). Any other command, eval function, operator, search construct or regex
  *    construct throws `UnsupportedConstruct('spl', <name>)`. Text that is not valid SPL throws
  *    `SplQueryError`. It never guesses.
  *
  * ## The data model (§1.5)
  * An event is a map field → string | number. **An absent key (or `undefined`/`null`) is NULL**;
- * `""` is a value. A multivalue (array) or any other kind of value is not implemented. Field names
- * are case-sensitive.
+ * `""` is a value. Field names are case-sensitive. A multivalue is an array of strings and numbers
+ * (one value is that value, none is NULL [inferred: mvcount counts a single value as 1]); only
+ * `eventstats values()` makes one, `coalesce()` passes one through, `eval f=<field or coalesce>`
+ * stores one, `mvexpand` expands one and `table` and the output rows carry them. Everything else
+ * that meets a multivalue (a comparison, a function computing one value, sort, dedup, a by-field,
+ * an aggregate's input) reports it as not implemented, as it does any other kind of value.
  *
  * ## search (base search, `| search`) — §1.3
  * - `field=value` / `field="v a l"`: whole-value match, **case-insensitive** ("By default, searches
@@ -76,8 +80,12 @@
  *   single-quoted. Numbers: decimal.
  * - Functions (lower-case names): `if`, `case` (no TRUE condition → NULL), `match` (PCRE via
  *   pcreToJs, unanchored, case-sensitive unless `(?i)`; the regex must be a string literal),
+ *   `replace(X, regex, Z)` (S-text: Z for every occurrence of the regex in X, `\1`…`\9` naming its
+ *   groups; PCRE via pcreToJs as for match; both must be string literals; NULL X → NULL; what
+ *   replaceAll and replacement say is not implemented is reported),
  *   `like` (`%` any run, `_` one character, whole value, case-sensitive [inferred, §1.1]; the
- *   pattern must be a string literal), `coalesce` (first non-NULL; `""` is not NULL), `lower`
+ *   pattern must be a string literal), `coalesce` (first non-NULL; `""` is not NULL; a multivalue
+ *   argument is passed whole [inferred]), `lower`
  *   (ASCII letters [inferred, as for search]; NULL → NULL; numbers unchanged), `isnull`,
  *   `isnotnull`, `in(F, v…)` and `F in(v…)` (equality with each value, no wildcards), `true()`,
  *   `false()`, `null()`, and `cidrmatch("<network>", X)` (S-cond: X is an address inside the
@@ -116,6 +124,11 @@
  *   [inferred]; every earlier row counts (no window) [inferred]; groups compare as text,
  *   case-sensitive, and a row with a NULL by-field gets NULL [inferred]. Options and other
  *   functions are not implemented (compileStreamstats).
+ * - `eventstats values(f)|max(f) [AS g], … [by k, …]` (Search Reference, eventstats [doc]): each
+ *   aggregate over every row of the row's group, written to each of them in place
+ *   (compileEventstats says the rest).
+ * - `mvexpand f` (Search Reference, mvexpand [doc]): one row per value of f, in place, the other
+ *   fields copied (compileMvexpand says the rest).
  * - `dedup f, …` (Search Reference, dedup [doc]): the first row of each combination of values;
  *   rows where one of the fields is NULL are dropped (`keepempty=false`); values compare as text,
  *   case-sensitive [inferred]. Options are not implemented.
@@ -252,6 +265,15 @@ interface TableShape {
 }
 /** An eval value: `undefined` is NULL. */
 type V = string | number | undefined;
+/**
+ * A multivalue field's values, in order: two or more (a field with one value is that value, with
+ * none NULL). Only the commands and functions that say so take one (`mvReader`); every other reader
+ * reports a multivalue as not implemented.
+ */
+type MV = readonly (string | number)[];
+/** What a multivalue-aware reader gives. */
+type MVal = V | MV;
+type MVFn = (r: WRow) => MVal;
 /** A boolean inside an expression: `null` is NULL. */
 type B = boolean | null;
 type VFn = (r: WRow) => V;
@@ -259,6 +281,19 @@ type BFn = (r: WRow) => B;
 
 function badValue(field: string, v: unknown): never {
   return unsupported(Array.isArray(v) ? `multivalue field ${field}` : `a ${typeof v} value in field ${field}`);
+}
+
+/**
+ * A field's value where a multivalue may stand: a string or number, NULL, or an array of strings
+ * and numbers (an event's multivalue field, or one a command made), whose one value is the value
+ * itself and whose none is NULL.
+ */
+function multivalueOf(field: string, v: unknown): MVal {
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) return badValue(field, v);
+  for (const x of v) if (typeof x !== 'string' && typeof x !== 'number') return badValue(field, x);
+  return v.length === 0 ? undefined : v.length === 1 ? (v[0] as string | number) : (v as MV);
 }
 
 /** The fields a query names, each with a slot. */
@@ -290,12 +325,29 @@ class Fields {
       }
       if (typeof v === 'string' || typeof v === 'number') return v;
       if (v === undefined || v === null) return undefined;
-      return badValue(name, v);
+      // A multivalue of one value is that value; of more, not implemented here.
+      const m = multivalueOf(name, v);
+      return Array.isArray(m) ? badValue(name, m) : (m as V);
     };
   }
 
-  /** Sets a field; `undefined` erases it (NULL). */
-  writer(name: string): (w: WRow, v: V) => void {
+  /** Reads a field that may hold a multivalue (only where a command or function takes one). */
+  mvReader(name: string): MVFn {
+    const i = this.slot(name);
+    const own = name in Object.prototype || name === '__proto__';
+    return (w) => {
+      let v = w.vals[i];
+      if (v === UNREAD) {
+        const src = w.src;
+        v = src === null ? undefined : own ? (Object.hasOwn(src, name) ? src[name] : undefined) : src[name];
+        w.vals[i] = v;
+      }
+      return multivalueOf(name, v);
+    };
+  }
+
+  /** Sets a field; `undefined` erases it (NULL); a multivalue is stored as its array. */
+  writer(name: string): (w: WRow, v: MVal) => void {
     const i = this.slot(name);
     return (w, v) => {
       w.vals[i] = v;
@@ -792,6 +844,11 @@ interface ValueExpr {
   readonly e: number;
   /** A literal: its value (`undefined` for `null()`); absent for anything else. */
   readonly lit?: { readonly value: V };
+  /**
+   * The value where a multivalue may stand (a field reference, or coalesce() over one): what `eval`
+   * stores. `f` reports a multivalue as not implemented; absent when the value is never one.
+   */
+  readonly mv?: MVFn;
 }
 interface BoolExpr {
   readonly t: 'b';
@@ -1153,13 +1210,13 @@ class EvalParser {
       }
       case 'qf':
         this.next();
-        return { t: 'v', f: this.fields.reader(t.v), s: t.s, e: t.e };
+        return { t: 'v', f: this.fields.reader(t.v), s: t.s, e: t.e, mv: this.fields.mvReader(t.v) };
       case 'id': {
         const callee = this.toks[this.p + 1];
         if (callee?.k === 'op' && callee.v === '(') return this.parseCall();
         if (KEYWORDS.has(t.v)) return this.unexpected(`expected a value`);
         this.next();
-        return { t: 'v', f: this.fields.reader(t.v), s: t.s, e: t.e };
+        return { t: 'v', f: this.fields.reader(t.v), s: t.s, e: t.e, mv: this.fields.mvReader(t.v) };
       }
       case 'op':
         if (t.v === '(') {
@@ -1267,13 +1324,39 @@ class EvalParser {
       }
       case 'coalesce': {
         arity(1, Infinity);
-        const fs = args.map((a, i) => this.asValue(a, `argument ${i + 1} of coalesce()`).f);
-        return { t: 'v', f: (r) => {
+        const vs = args.map((a, i) => this.asValue(a, `argument ${i + 1} of coalesce()`));
+        const fs = vs.map((v) => v.f);
+        const f: VFn = (r) => {
           for (const f of fs) {
             const v = f(r);
             if (v !== undefined) return v; // "" is a value, not NULL (§1.1)
           }
           return undefined;
+        };
+        if (!vs.some((v) => v.mv)) return { t: 'v', f, s, e };
+        // A multivalue argument that is the first non-NULL one is the result, all its values
+        // [inferred: S-cond says "the first value that is not NULL"; that a multivalue passes whole is
+        // not stated].
+        const ms = vs.map((v) => v.mv ?? v.f);
+        return { t: 'v', f, s, e, mv: (r) => {
+          for (const m of ms) {
+            const v = m(r);
+            if (v !== undefined) return v;
+          }
+          return undefined;
+        } };
+      }
+      case 'replace': {
+        arity(3);
+        const x = this.asValue(args[0]!, 'the subject of replace()').f;
+        const pattern = literalString(args[1]!, 'regex');
+        const re = anchorAssertions(pcreToJs(pattern, {}, 'spl'));
+        const subst = replacement(literalString(args[2]!, 'replacement'), groupCount(re), pattern);
+        const g = new RegExp(re.source, `${re.flags}g`);
+        return { t: 'v', f: (r) => {
+          const v = x(r);
+          if (v === undefined) return undefined; // replace(NULL, …) is NULL [inferred]
+          return replaceAll(typeof v === 'string' ? v : String(v), g, subst, pattern);
         }, s, e };
       }
       case 'lower': {
@@ -1332,7 +1415,65 @@ class EvalParser {
   }
 }
 
-const FUNCTIONS = new Set(['if', 'case', 'match', 'like', 'coalesce', 'lower', 'isnull', 'isnotnull', 'in', 'cidrmatch', 'true', 'false', 'null']);
+const FUNCTIONS = new Set(['if', 'case', 'match', 'replace', 'like', 'coalesce', 'lower', 'isnull', 'isnotnull', 'in', 'cidrmatch', 'true', 'false', 'null']);
+
+/** The number of capturing groups of a regex. */
+function groupCount(re: RegExp): number {
+  return new RegExp(`${re.source}|`, re.flags).exec('')!.length - 1;
+}
+
+/** A replacement's pieces: literal text, or the number of a group (`\1` … `\9`). */
+type Piece = string | number;
+
+/**
+ * replace()'s third argument (S-text: it "can also reference groups that are matched in the regex",
+ * as `\1`): `\1` … `\9` are groups, every other character is itself. `$` and any other backslash
+ * sequence (`\0`, `\\`, `\n`, a group number above the regex's groups, `\1` followed by a digit)
+ * are not documented, so not implemented.
+ */
+function replacement(text: string, groups: number, pattern: string): Piece[] {
+  const pieces: Piece[] = [];
+  let lit = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '$') return unsupported(`replace() replacement ${JSON.stringify(text)}: what $ means there is not documented`);
+    if (c !== '\\') {
+      lit += c;
+      continue;
+    }
+    const d = text[i + 1];
+    if (d === undefined || !/[1-9]/.test(d) || /[0-9]/.test(text[i + 2] ?? '')) return unsupported(`replace() replacement ${JSON.stringify(text)}: only \\1 … \\9 are implemented (a backslash before ${d === undefined ? 'the end' : JSON.stringify(text.slice(i + 1, i + 3))})`);
+    if (Number(d) > groups) return unsupported(`replace() replacement ${JSON.stringify(text)} names group ${d}, but ${JSON.stringify(pattern)} has ${groups}`);
+    if (lit) pieces.push(lit);
+    lit = '';
+    pieces.push(Number(d));
+    i++;
+  }
+  if (lit) pieces.push(lit);
+  return pieces;
+}
+
+/**
+ * Every match of `g` (global) in `s`, left to right and not overlapping, replaced by the pieces; a
+ * group that took no part in the match is "" [inferred]. An empty match before the end of `s` is
+ * not implemented: where the next search starts after one is engine-specific (PCRE retries the
+ * same position for a non-empty match, JavaScript moves on).
+ */
+function replaceAll(s: string, g: RegExp, pieces: readonly Piece[], pattern: string): string {
+  let out = '';
+  let last = 0;
+  g.lastIndex = 0;
+  for (;;) {
+    const m = g.exec(s);
+    if (m === null) break;
+    if (m[0] === '' && m.index < s.length) return unsupported(`replace() where ${JSON.stringify(pattern)} matches an empty string inside the subject`);
+    out += s.slice(last, m.index);
+    for (const p of pieces) out += typeof p === 'number' ? (m[p] ?? '') : p;
+    last = m.index + m[0].length;
+    if (m[0] === '') break; // at the end of the subject
+  }
+  return out + s.slice(last);
+}
 
 /** cidrmatch's subnet: a network with its host bits zero (src/ir/ip.ts); anything else is not implemented. */
 function subnetOf(text: string): IpNetwork {
@@ -1377,7 +1518,7 @@ interface Ctx {
 function compileEvalCommand(args: string, ctx: Ctx): RowFn {
   if (args.trim() === '') invalid('eval needs at least one assignment');
   const p = new EvalParser(args, ctx.fields);
-  const steps: { read: VFn; write: (r: WRow, v: V) => void }[] = [];
+  const steps: { read: MVFn; write: (r: WRow, v: MVal) => void }[] = [];
   for (;;) {
     const target = p.next();
     if (target.k !== 'id' && target.k !== 'qf') invalid(`eval: expected a field name, got ${quote(args.slice(target.s, target.e + 20) || 'nothing')} in ${quote(args)}`);
@@ -1386,7 +1527,9 @@ function compileEvalCommand(args: string, ctx: Ctx): RowFn {
     const x = p.parseExpr();
     const text = args.slice(target.s, x.e);
     if (x.t === 'b') invalid(`eval ${target.v}: the result of an eval expression cannot be a Boolean (semantics.md §1.1, S-eval); use if(<condition>, 1, 0): ${quote(text)}`);
-    steps.push({ read: (x as ValueExpr).f, write: ctx.fields.writer(target.v) });
+    // A field reference or coalesce() may carry a multivalue into the field (S-eval stores what the
+    // expression gives); anything else computes a single value.
+    steps.push({ read: (x as ValueExpr).mv ?? (x as ValueExpr).f, write: ctx.fields.writer(target.v) });
     ctx.assignments.push({ name: target.v, text });
     const sep = p.tok;
     if (sep.k === 'op' && sep.v === ',') {
@@ -1506,7 +1649,7 @@ function fieldList(args: string, command: string): string[] {
 function compileTable(args: string, ctx: Ctx): RowFn {
   const names = [...new Set(fieldList(args, 'table'))];
   const fields = ctx.fields;
-  const reads = names.map((n) => fields.reader(n));
+  const reads = names.map((n) => fields.mvReader(n)); // a multivalue is kept as it is
   const slots = names.map((n) => fields.slot(n));
   let shape: TableShape | undefined;
   return (r) => {
@@ -1702,6 +1845,142 @@ function compileDedup(args: string, ctx: Ctx): BatchFn {
   };
 }
 
+/**
+ * `eventstats <func>(<field>) [AS <name>], … [by <field>, …]` (Search Reference, eventstats [doc]):
+ * each aggregate over every row of the row's group, written to each of those rows, in place (the
+ * rows keep their order); only rows that have the field count ("Only those events that have fields
+ * pertinent to the aggregation are used"). Functions:
+ *
+ * - `values(X)` [doc: S-mv "distinct values … as a multivalue entry … lexicographical order"]: the
+ *   distinct values of X, as text, in code point order [inferred: "lexicographical" read as byte
+ *   order of UTF-8, as compareStrings]; none is NULL, one is that value (a field with one value),
+ *   more a multivalue. Distinct is exact text, case-sensitive [inferred].
+ * - `max(X)` [doc: "max and min … process values as numbers if possible"]: the largest value, when
+ *   every value is a number or a decimal-number string; a non-numeric value is not implemented
+ *   (its ordering beside numbers is not pinned down here).
+ *
+ * Groups are the by-fields' values as text, case-sensitive; a row with a NULL by-field is in no group
+ * and gets NULL aggregates [inferred, as for streamstats]. Options (allnum=…), other functions,
+ * wildcards, eval expressions as arguments and multivalue input values are not implemented; memory
+ * limits are not modelled.
+ */
+function compileEventstats(args: string, ctx: Ctx): BatchFn {
+  const words = commandWords(args, 'eventstats');
+  const option = (w: Word | undefined) => w !== undefined && !w.quoted && /^[A-Za-z_]+=/.test(w.text);
+  let i = 0;
+  const aggs: { fn: 'values' | 'max'; read: VFn; write: (r: WRow, v: MVal) => void }[] = [];
+  while (i < words.length && !isKeyword(words[i], 'BY')) {
+    const w = words[i]!;
+    if (option(w)) return unsupported(`eventstats option ${w.text.replace(/=.*/, '=')}`);
+    const call = /^([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$/.exec(w.text);
+    if (w.quoted || !call) return /^[A-Za-z_][A-Za-z0-9_]*$/.test(w.text) ? unsupported(`eventstats function ${w.text}`) : invalid(`eventstats: malformed aggregate ${JSON.stringify(w.text)} in ${quote(args)}`);
+    const [, fn, field] = call as unknown as [string, string, string];
+    if (fn !== 'values' && fn !== 'max') return unsupported(`eventstats function ${fn}()`);
+    if (!/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(field)) return unsupported(`eventstats ${fn}() of ${JSON.stringify(field)} (only a field name)`);
+    i++;
+    let name = w.text;
+    if (isKeyword(words[i], 'AS')) {
+      const target = words[i + 1];
+      if (target === undefined || isKeyword(target, 'BY') || option(target)) return invalid(`eventstats: a field name is missing after ${w.text} AS`);
+      name = target.text;
+      i += 2;
+    }
+    aggs.push({ fn, read: ctx.fields.reader(field), write: ctx.fields.writer(name) });
+  }
+  if (!aggs.length) return invalid(`eventstats needs an aggregate such as values(<field>): ${quote(args)}`);
+  const by: VFn[] = [];
+  if (i < words.length) {
+    i++; // BY
+    if (i >= words.length) return invalid(`eventstats: by without fields in ${quote(args)}`);
+    for (; i < words.length; i++) {
+      const w = words[i]!;
+      if (option(w)) return unsupported(`eventstats option ${w.text.replace(/=.*/, '=')}`);
+      if (w.quoted || !/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(w.text)) return invalid(`eventstats: malformed by field ${JSON.stringify(w.text)}`);
+      by.push(ctx.fields.reader(w.text));
+    }
+  }
+  return (rows) => {
+    // Every aggregate reads every row before any is written (an aggregate may write a field another reads).
+    const keys = rows.map((r) => groupKey(by, r));
+    const results = aggs.map((a) => {
+      const seen = new Map<string, (string | number)[]>();
+      rows.forEach((r, j) => {
+        const key = keys[j];
+        if (key === undefined) return;
+        let values = seen.get(key);
+        if (!values) seen.set(key, (values = []));
+        const v = a.read(r);
+        if (v !== undefined) values.push(v);
+      });
+      const out = new Map<string, MVal>();
+      for (const [key, values] of seen) out.set(key, a.fn === 'values' ? distinctValues(values) : maxValue(values));
+      return out;
+    });
+    rows.forEach((r, j) => {
+      const key = keys[j];
+      aggs.forEach((a, k) => a.write(r, key === undefined ? undefined : results[k]!.get(key)));
+    });
+    return rows;
+  };
+}
+
+/** values(): distinct as text, in code point order; none NULL, one that value, more a multivalue. */
+function distinctValues(values: readonly (string | number)[]): MVal {
+  const distinct = [...new Set(values.map((v) => (typeof v === 'number' ? String(v) : v)))].sort(compareStrings);
+  return distinct.length === 0 ? undefined : distinct.length === 1 ? distinct[0] : distinct;
+}
+
+/** max(): the largest number; NULL over no values; a non-numeric value is not implemented. */
+function maxValue(values: readonly (string | number)[]): V {
+  let best: number | undefined;
+  for (const v of values) {
+    const n = numOf(v);
+    if (n === undefined) return unsupported(`eventstats max() over the non-numeric value ${JSON.stringify(v)}`);
+    if (best === undefined || n > best) best = n;
+  }
+  return best;
+}
+
+/**
+ * `mvexpand <field>` (Search Reference, mvexpand [doc]): each row becomes one row per value of the
+ * field, in the order of the values, where the row was ("a new row is created for each value … The
+ * other fields are unchanged": every other field, multivalues too, is copied). A row whose field has
+ * one value stays as it is [inferred: a field with one value is a multivalue of one]. A row where
+ * the field is NULL is not implemented (the reference does not say whether it is kept or dropped).
+ * `limit=` is not implemented; an internal field (`_…`) is an error ("can't be applied to internal
+ * fields"). The reference's memory limit (500 MB of expanded results, then truncation with a
+ * warning) is not modelled.
+ */
+function compileMvexpand(args: string, ctx: Ctx): BatchFn {
+  const words = commandWords(args, 'mvexpand');
+  const opt = words.find((w) => !w.quoted && /^[A-Za-z_]+=/.test(w.text));
+  if (opt) return unsupported(`mvexpand option ${opt.text.replace(/=.*/, '=')}`);
+  if (words.length !== 1) return invalid(`mvexpand takes one field: ${quote(args)}`);
+  const name = words[0]!.text;
+  if (!/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(name)) return invalid(`mvexpand: malformed field name ${JSON.stringify(name)}`);
+  if (name.startsWith('_')) return invalid(`mvexpand cannot be applied to the internal field ${name} (Search Reference, mvexpand)`);
+  const read = ctx.fields.mvReader(name);
+  const write = ctx.fields.writer(name);
+  return (rows) => {
+    const out: WRow[] = [];
+    for (const r of rows) {
+      const v = read(r);
+      if (v === undefined) return unsupported(`mvexpand of a row where ${name} is NULL`);
+      if (!Array.isArray(v)) {
+        write(r, v); // a field with one value (an array of one is that value)
+        out.push(r);
+        continue;
+      }
+      for (const x of v as MV) {
+        const copy: WRow = { vals: r.vals.slice(), src: r.src, table: r.table };
+        write(copy, x);
+        out.push(copy);
+      }
+    }
+    return out;
+  };
+}
+
 /** The commands a multisearch subsearch may hold here: streaming ones. */
 const SUBSEARCH_STREAMING = new Set(['search', 'eval', 'where', 'lookup', 'rename']);
 /** Commands the reference does not count as streaming (transforming or dataset processing). */
@@ -1741,6 +2020,10 @@ function compileCommand(seg: Segment, ctx: Ctx): Stage {
       return { batch: compileStreamstats(args, ctx) };
     case 'dedup':
       return { batch: compileDedup(args, ctx) };
+    case 'eventstats':
+      return { batch: compileEventstats(args, ctx) };
+    case 'mvexpand':
+      return { batch: compileMvexpand(args, ctx) };
     default:
       return unsupported(`command ${name}`);
   }
