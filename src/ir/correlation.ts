@@ -187,7 +187,7 @@ export function correlate(
   for (const te of stream) {
     const opts = optsFor(te.category);
     if (!opts) continue;
-    const imageOf = (r: RuleIR) => (joinImages ? imageKeyOf(r.imageKey.filter((src) => !opts.availableFields || opts.availableFields.has(src.field)), te.event) : '');
+    const imageOf = (r: RuleIR) => (joinImages ? imageKeyOf(r.imageKey.filter((src) => !opts.availableFields || opts.availableFields.has(src.field)), te.event, opts.placeholders) : '');
     const group: Record<string, string> = {};
     let complete = true;
     for (const f of c.groupBy) {

@@ -58,11 +58,14 @@ export function lowerImageKey(sources: readonly ImageKeySource[]): ImageKeyCaptu
   });
 }
 
-/** The key of an event under a rule's sources: group 1 of the first source that matches, else "". */
-export function imageKeyOf(sources: readonly ImageKeyCapture[], event: Readonly<Record<string, unknown>>): string {
+/**
+ * The key of an event under a rule's sources: group 1 of the first source that matches, else "". A
+ * field holding one of the profile's placeholders (`-`) is absent, as rule predicates read it.
+ */
+export function imageKeyOf(sources: readonly ImageKeyCapture[], event: Readonly<Record<string, unknown>>, placeholders: readonly string[] = []): string {
   for (const s of sources) {
     const v = event[s.field];
-    if (typeof v !== 'string') continue;
+    if (typeof v !== 'string' || placeholders.includes(v)) continue;
     const m = s.regex.toJs(false).exec(v);
     if (m) return m[1]!;
   }
