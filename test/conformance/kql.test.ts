@@ -523,6 +523,24 @@ describe('coalesce(a, b, …): the first value that is not null, for strings not
   });
 });
 
+describe('extract(regex, captureGroup, source): the group of the first match; no match → null, which a string reads as "" (K-fn extract [doc]; K-null [doc])', () => {
+  // The doc's examples (https://learn.microsoft.com/kusto/query/extract-function).
+  const text = (t: string, expr: string) => value(expr, { ProcessCommandLine: t });
+  it('group 1 of the match; group 0 the whole match', () => {
+    expect(text('User: James, Email: James@example.com, Age: 29', 'extract("User: ([^,]+)", 1, ProcessCommandLine)')).toBe('James');
+    expect(text('User: James, Email: James@example.com, Age: 29', 'extract(@"Email: (\\S+),", 1, ProcessCommandLine)')).toBe('James@example.com');
+    expect(text('User: James, Email: James@example.com, Age: 29', 'extract(@"\\d+", 0, ProcessCommandLine)')).toBe('29');
+  });
+  it('no match: null, and a string is never null, so ""', () => {
+    expect(text('User: David, Age: 35', 'extract(@"Email: (\\S+),", 1, ProcessCommandLine)')).toBe('');
+    expect(text('User: David, Age: 35', 'isempty(extract(@"Email: (\\S+),", 1, ProcessCommandLine))')).toBe(true);
+  });
+  it('"^.{2,2}(.{4,4})" is substring(Text, 2, 4)', () => expect(text('0123456789', 'extract("^.{2,2}(.{4,4})", 1, ProcessCommandLine)')).toBe('2345'));
+  it('a missing (empty) source: no match of a pattern that needs a character, ""', () => expect(value('extract("(.)", 1, ProcessCommandLine)', {})).toBe(''));
+  it('the typeLiteral form is not implemented: refused', () =>
+    expect(() => value('extract(@"(\\d+)", 1, ProcessCommandLine, typeof(long))', { ProcessCommandLine: '12' })).toThrow(UnsupportedConstruct));
+});
+
 describe('let: scalars used by name, tabular values in `in` (K-fn let [doc]; K-str in [doc])', () => {
   it('a let-bound verbatim string is the pattern of matches regex', () => {
     const q = 'let R = @"^(?:[^.]*\\.)*(?:[dD][oO][cC][kK][eE][rR]\\.[iI][oO])\\z";\nDeviceProcessEvents | project v = ProcessCommandLine matches regex R';

@@ -298,7 +298,9 @@ describe('a correlation on asim: det0459, grouped on DvcHostname', () => {
   it('stages read _Im_ProcessCreate(); the result names the host DvcHostname, at TimeGenerated', () => {
     expect(query.content).toContain('let t1612_stage1 = _Im_ProcessCreate()\n');
     expect(query.content).toContain('| project TimeGenerated = t1612_t2, DvcHostname = t1612_key_Host, chain_start = t1612_start');
-    expect(query.content).toContain('    | project t1612_key_Host = iff(DvcHostname in ("-"), "", DvcHostname), t1612_time = TimeGenerated;');
+    expect(query.content).toContain('    | project t1612_key_Host = iff(DvcHostname in ("-"), "", DvcHostname), t1612_time = TimeGenerated, t1612_image = coalesce(\n');
+    // The image is read from the command line as the group key reads its column: "-" is "".
+    expect(query.content).toContain(', 1, iff(TargetProcessCommandLine in ("-"), "", TargetProcessCommandLine)),\n');
   });
   it('a build then a run within 10 minutes on one host is a chain; on host "-" (absent) none; across hosts none', () => {
     check([ev(0, BUILD), ev(600, RUN)], [[0, 600, 'dev-07']]);

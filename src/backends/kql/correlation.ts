@@ -50,6 +50,45 @@
  * - Windows are read from the IR as written (`30m`, `10s`, `2h`: KQL timespan literals of the same
  *   unit); datetime + timespan is a datetime.
  *
+ * Joined on the image (`joinOn: [image]`, src/ir/correlation.ts): a stage event is an (event, stage
+ * rule) pair with the image that rule reads, and a chain's events that name an image must all name
+ * the same one (events naming none join any). Only such correlations change form:
+ *
+ *     let t1612_stage<k> = … | project t1612_key_<F> = …, t1612_time = …, t1612_image = <image of the rule>;
+ *     t1612_stage1
+ *     | where isnotempty(t1612_key_<F>)
+ *     | project t1612_key_<F>, t1612_t1 = t1612_time, t1612_class = t1612_image
+ *     | distinct t1612_key_<F>, t1612_t1, t1612_class
+ *     | join kind=inner (t1612_stage2 | project t1612_key_<F>, t1612_t2 = t1612_time, t1612_image) on t1612_key_<F>
+ *     | where t1612_t2 between (t1612_t1 .. (t1612_t1 + <W2>)) and (t1612_image == "" or t1612_class == "" or t1612_class == t1612_image)
+ *     | extend t1612_class = iff(t1612_image == "", t1612_class, t1612_image)
+ *     | summarize t1612_start = max(t1612_t1) by t1612_key_<F>, t1612_t2, t1612_class
+ *     | join kind=inner (t1612_stage3 | project t1612_key_<F>, t1612_t3 = t1612_time, t1612_image) on t1612_key_<F>
+ *     | where t1612_t3 between (t1612_t2 .. (t1612_t2 + <W3>)) and (t1612_image == "" or t1612_class == "" or t1612_class == t1612_image)
+ *     | summarize t1612_start = max(t1612_start) by t1612_key_<F>, t1612_t3
+ *     | project … (as above)
+ *
+ * - The image of a leg: for each of the rule's image-key sources whose field the profile has for the
+ *   rule's log source (the model drops the others too), `extract(@"<R>", 1, <column>)` with R the
+ *   source's regex rendered for Rust (the engine `matches regex` uses) and the column read as the
+ *   group key reads it (placeholders as ""); several sources are combined by `coalesce` (for strings
+ *   the first non-empty one), none is `""`. extract gives "" when the regex does not match (a string
+ *   is never null in KQL), and group 1 of a source is never empty when it matches (every source ends
+ *   in the repository, whose group ends in a `+` of one character class: image-key.ts), so the first
+ *   non-empty group is the group of the first source that matches: `imageKeyOf`.
+ * - The chain is a dynamic programme over states (group, stage-k time, class), where the class is
+ *   the image the chain's events name so far ("" when none does). Whether a stage-(k+1) event
+ *   (time t, image i) extends a chain depends only on the chain's state: the window from its stage-k
+ *   time, and `i == "" or class == "" or class == i` (its named images stay one image); the new class
+ *   is `iff(i == "", class, i)`. The pairs the `where` keeps thus extend exactly the chains of the
+ *   model (all named images agree, unnamed events join any). Per state, `max(start)` over its
+ *   predecessors' maxima is, by induction over stages, the latest first-stage time of any chain
+ *   reaching that state (stage 1: the state's own time; `distinct` collapses duplicate rows).
+ *   The last stage needs no class: `max(start) by group, t<N>` over every compatible pair is the
+ *   latest start of any chain ending at (group, t<N>), the model's result. Unlike the form above, no
+ *   stage keeps only its latest predecessor (arg_max): a later predecessor of another class may not
+ *   be compatible with what follows, so every (time, class) state is kept.
+ *
  * The output names the group by the profile's column for F (`DeviceName` for Host) when every stage
  * rule's log source maps F to that column and no other canonical field maps to it in the profile;
  * otherwise the column keeps its name `t1612_key_<F>`. The KQL evaluator reads results back by the
@@ -59,11 +98,13 @@ import type { CanonicalField } from '../../model/types.js';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { RuleIR } from '../../ir/nodes.js';
 import type { CorrelationIR } from '../../ir/correlation.js';
+import { IMAGE_REPOSITORY } from '../../ir/image-key.js';
 import { chainLine, provenanceLines } from '../provenance.js';
 import { loadTemplate } from '../templates.js';
 import { correlationTelemetry } from '../telemetry.js';
 import type { RenderResult } from '../types.js';
-import { kqlColumn, kqlComment, kqlString } from './escape.js';
+import { kqlColumn, kqlComment, kqlString, kqlVerbatim } from './escape.js';
+import { kqlSourceOf } from './tables.js';
 import { kqlRuleCore, normalisedColumn, type KqlRuleCore } from './core.js';
 import type { KqlProfile } from './profiles.js';
 
@@ -114,7 +155,31 @@ function indent(text: string, pad: string): string {
   return text.replace(/\n/g, `\n${pad}`);
 }
 
-/** One stage rule's pipeline: its core, then its group keys and time. Lines joined under `pad`. */
+/**
+ * The image a stage rule's event names (src/ir/image-key.ts `imageKeyOf`, over the sources whose
+ * field the profile has): `extract` of each source's group 1 from its column (a string column read
+ * as the core reads it: placeholders as ""; another one through `tostring`, which the evaluator does
+ * not implement, so such a profile's agreement is reported unsupported, not guessed), the first
+ * non-empty one (`coalesce`), or `""` without sources.
+ */
+function imageExpression(rule: RuleIR, core: KqlRuleCore, profile: KqlProfile): string {
+  const typeOf = new Map(kqlSourceOf(profile.schemaSet, profile.tables[rule.logsource.category]!)?.columns ?? []);
+  const reads = rule.imageKey.flatMap((s) => {
+    const column = core.fields[s.field];
+    if (!column) return [];
+    // First non-empty = first matching only because a source's group 1 never matches empty: every
+    // source ends in IMAGE_REPOSITORY, whose group ends in a `+` (see the header).
+    if (!s.regex.source.endsWith(IMAGE_REPOSITORY)) throw new Error(`internal: image key source ${s.origin} of ${rule.name} does not end in the repository`);
+    // extract reads a string (Kusto.Language: KS107 otherwise); a column of another type holds no placeholder.
+    const text = (typeOf.get(column) ?? 'string') === 'string' ? normalisedColumn(kqlColumn(column), profile) : `tostring(${kqlColumn(column)})`;
+    return [`extract(${kqlVerbatim(s.regex.render('rust', false))}, 1, ${text})`];
+  });
+  if (!reads.length) return '""';
+  // One source a line (stagePipeline indents continuation lines under the operator).
+  return reads.length === 1 ? reads[0]! : `coalesce(\n    ${reads.join(',\n    ')})`;
+}
+
+/** One stage rule's pipeline: its core, then its group keys, time (and image). Lines joined under `pad`. */
 function stagePipeline(c: CorrelationIR, rule: RuleIR, core: KqlRuleCore, profile: KqlProfile, pad: string): string {
   const keys = c.groupBy.map((f) => {
     const column = core.fields[f];
@@ -122,7 +187,8 @@ function stagePipeline(c: CorrelationIR, rule: RuleIR, core: KqlRuleCore, profil
     if (!column) throw new Error(`internal: ${rule.name} on ${profile.id} lacks group-by field ${f}`);
     return `${groupKeyColumn(f)} = ${normalisedColumn(kqlColumn(column), profile)}`;
   });
-  const ops = [...core.stages, `project ${keys.join(', ')}, t1612_time = ${kqlColumn(profile.timeColumn)}`];
+  const image = c.joinOnImage ? `, t1612_image = ${imageExpression(rule, core, profile)}` : '';
+  const ops = [...core.stages, `project ${keys.join(', ')}, t1612_time = ${kqlColumn(profile.timeColumn)}${image}`];
   return [core.table, ...ops.map((op) => `| ${indent(op, pad)}`)].join(`\n${pad}`);
 }
 
@@ -167,17 +233,36 @@ export function renderKqlCorrelation(c: CorrelationIR, profile: KqlProfile): Ren
 
   const keys = c.groupBy.map(groupKeyColumn);
   const by = keys.join(', ');
-  const ops: string[] = [`where ${keys.map((k) => `isnotempty(${k})`).join(' and ')}`, `project ${by}, t1612_t1 = t1612_time`, `distinct ${by}, t1612_t1`];
   const n = c.stages.length;
-  for (let k = 2; k <= n; k++) {
-    const window = timespan(c.stages[k - 1]!.within, c.stages[k - 1]!.withinSeconds, `stage ${k} of ${c.name}`);
-    const prev = `t1612_t${k - 1}`;
-    const cur = `t1612_t${k}`;
-    ops.push(
-      `join kind=inner (t1612_stage${k} | project ${by}, ${cur} = t1612_time) on ${by}`,
-      `where ${cur} between (${prev} .. (${prev} + ${window}))`,
-      k === 2 ? `summarize t1612_start = max(${prev}) by ${by}, ${cur}` : `summarize arg_max(${prev}, t1612_start) by ${by}, ${cur}`,
-    );
+  const ops: string[] = [`where ${keys.map((k) => `isnotempty(${k})`).join(' and ')}`];
+  if (!c.joinOnImage) {
+    ops.push(`project ${by}, t1612_t1 = t1612_time`, `distinct ${by}, t1612_t1`);
+    for (let k = 2; k <= n; k++) {
+      const window = timespan(c.stages[k - 1]!.within, c.stages[k - 1]!.withinSeconds, `stage ${k} of ${c.name}`);
+      const prev = `t1612_t${k - 1}`;
+      const cur = `t1612_t${k}`;
+      ops.push(
+        `join kind=inner (t1612_stage${k} | project ${by}, ${cur} = t1612_time) on ${by}`,
+        `where ${cur} between (${prev} .. (${prev} + ${window}))`,
+        k === 2 ? `summarize t1612_start = max(${prev}) by ${by}, ${cur}` : `summarize arg_max(${prev}, t1612_start) by ${by}, ${cur}`,
+      );
+    }
+  } else {
+    // The dynamic programme over (group, stage time, image class) of the header.
+    ops.push(`project ${by}, t1612_t1 = t1612_time, t1612_class = t1612_image`, `distinct ${by}, t1612_t1, t1612_class`);
+    for (let k = 2; k <= n; k++) {
+      const window = timespan(c.stages[k - 1]!.within, c.stages[k - 1]!.withinSeconds, `stage ${k} of ${c.name}`);
+      const prev = `t1612_t${k - 1}`;
+      const cur = `t1612_t${k}`;
+      const start = k === 2 ? prev : 't1612_start';
+      ops.push(
+        `join kind=inner (t1612_stage${k} | project ${by}, ${cur} = t1612_time, t1612_image) on ${by}`,
+        `where ${cur} between (${prev} .. (${prev} + ${window})) and (t1612_image == "" or t1612_class == "" or t1612_class == t1612_image)`,
+        ...(k < n
+          ? ['extend t1612_class = iff(t1612_image == "", t1612_class, t1612_image)', `summarize t1612_start = max(${start}) by ${by}, ${cur}, t1612_class`]
+          : [`summarize t1612_start = max(${start}) by ${by}, ${cur}`]),
+      );
+    }
   }
   const runnable = stages.flat().map((s) => s.rule);
   const time = kqlColumn(profile.timeColumn);

@@ -42,7 +42,8 @@
  *   `in` `!in` `in~` `!in~` (with scalars, dynamic arrays, let names and one-column tables),
  *   `matches regex` (a constant or let-bound pattern), and the functions `toint`, `iff`/`iif`,
  *   `case`, `coalesce`, `isempty`, `isnotempty`, `isnull`, `isnotnull`, `ipv4_is_private`,
- *   `ipv4_is_in_any_range`, `ipv6_is_in_any_range` (constant ranges), `ago`, `now`.
+ *   `ipv4_is_in_any_range`, `ipv6_is_in_any_range` (constant ranges), `extract(regex, group, source)`
+ *   (a constant pattern and group), `ago`, `now`.
  *
  * The model (semantics.md §2.1–§2.7; the choices the rows leave open are marked):
  * - Values: string → JS string (never null: a missing string cell reads `""`), int/long/real → number
@@ -65,7 +66,9 @@
  *   .NET `char.IsLetterOrDigit` [inferred: the docs say "alphanumeric", older revisions "ASCII
  *   alphanumeric"]; `_` is a delimiter.
  * - `matches regex` (§2.4): unanchored, case-sensitive; the Rust-regex pattern is translated to an
- *   equivalent JS RegExp (`rustRegexToJs`) or refused.
+ *   equivalent JS RegExp (`rustRegexToJs`) or refused. `extract` (K-fn extract [doc]) takes the
+ *   group of the same leftmost-first match, "" when there is none (a string is never null:
+ *   `rustRegexExtractor`).
  * - `order by`: default desc; nulls last for desc and first for asc unless written (§2.6); NaN sorts
  *   with null; ties keep input order [inferred: Kusto does not promise an order for ties].
  * - `ago(t)` / `now()`: one instant per `run` (§2.6), from the evaluator's clock (`createKqlEvaluator`).
@@ -277,14 +280,17 @@ const regexCache = new Map<string, RegExp>();
  * \f \v \a \xHH \x{…} \u… \U…`, Unicode-aware `\d \D \s \S \w \W \b \B` (as Rust defines them), and
  * the flags `(?i) (?m) (?s)` at the very start. Refused: look-around and backreferences (Rust has
  * none), nested classes and set operations (`[a-y&&xyz]`), Unicode property escapes, mid-pattern
- * flags, more than 16 capturing groups (the K-re limit), and anything else.
+ * flags, more than 16 capturing groups (the K-re limit), and anything else. Groups become
+ * non-capturing unless `captures` is set (extract() needs them): then every Rust group `(…)` and
+ * `(?P<name>…)` is a JS capturing group with the same number, and the translation adds none.
  */
-export function rustRegexToJs(pattern: string): RegExp {
-  const cached = regexCache.get(pattern);
+export function rustRegexToJs(pattern: string, captures = false): RegExp {
+  const cacheKey = captures ? `c:${pattern}` : `m:${pattern}`;
+  const cached = regexCache.get(cacheKey);
   if (cached) return cached;
   const cs = Array.from(pattern);
   let i = 0;
-  let captures = 0;
+  let groups = 0;
   const flags = { i: false, m: false, s: false };
   const fail = (what: string): never => unsupported(`the regex construct ${what} (in ${JSON.stringify(pattern)})`);
   const invalid = (what: string): never => {
@@ -478,7 +484,8 @@ export function rustRegexToJs(pattern: string): RegExp {
           const m = /^\(\?P<([A-Za-z_][A-Za-z0-9_.[\]]*)>/.exec(cs.slice(i, i + 80).join(''));
           if (!m) return invalid('bad group name');
           i += m[0].length;
-          captures++;
+          groups++;
+          if (captures) head = '(';
         } else if (rest.startsWith('(?')) {
           const what = /^\(\?[=!]/.test(rest) || /^\(\?<[=!]/.test(rest)
             ? 'look-around'
@@ -488,8 +495,9 @@ export function rustRegexToJs(pattern: string): RegExp {
           return fail(`${what} ${rest}`);
         } else {
           i += 1;
-          captures++;
-          head = '(?:';
+          groups++;
+          // Rust numbers named and unnamed groups alike by their opening parenthesis, as JS does.
+          head = captures ? '(' : '(?:';
         }
         const inner = readSequence(depth + 1);
         if (cs[i] !== ')') return invalid('unclosed group');
@@ -543,14 +551,14 @@ export function rustRegexToJs(pattern: string): RegExp {
   };
 
   const body = readSequence(0);
-  if (captures > 16) fail(`${captures} capturing groups (KQL allows 16)`);
+  if (groups > 16) fail(`${groups} capturing groups (KQL allows 16)`);
   let re: RegExp;
   try {
     re = new RegExp(body, `u${flags.i ? 'i' : ''}`);
   } catch (e) {
     throw new Error(`internal: regex ${JSON.stringify(pattern)} translated to an invalid JS regex /${body}/: ${(e as Error).message}`);
   }
-  regexCache.set(pattern, re);
+  regexCache.set(cacheKey, re);
   return re;
 }
 
@@ -576,6 +584,47 @@ export function rustRegexTester(pattern: string): (value: string) => boolean {
       const i = m.index;
       const inPair = i > 0 && (value.charCodeAt(i - 1) & 0xfc00) === 0xd800 && (value.charCodeAt(i) & 0xfc00) === 0xdc00;
       if (!inPair) return true;
+      scan.lastIndex = i + 1;
+    }
+  };
+}
+
+/** The number of capturing groups of a translated pattern (`captures` set). */
+function groupCount(re: RegExp): number {
+  return new RegExp(`${re.source}|`, re.flags).exec('')!.length - 1;
+}
+
+/**
+ * `extract(regex, captureGroup, source)` for a Rust pattern and a constant group (K-fn extract
+ * [doc], https://learn.microsoft.com/kusto/query/extract-function: "If regex finds a match in
+ * source: the substring matched against the indicated capture group captureGroup … If there's no
+ * match, or the type conversion fails: null"; group 0 is the whole match). The result is a string,
+ * and a string is never null in KQL (K-null [doc], https://learn.microsoft.com/kusto/query/scalar-data-types/null-values:
+ * "The string data type doesn't support null values"), so no match gives "" [inferred from the two:
+ * the evaluator's strings are never null, a missing string cell reads ""]. The match is the
+ * leftmost-first one of an unanchored search, as `matches regex` (§2.4; K-re: Rust regex), skipping
+ * matches that start inside a surrogate pair as rustRegexTester does; a group that takes no part in
+ * the match gives "" [inferred: no substring matched it]. The source is a string (Kusto.Language
+ * rejects any other type, KS107), never null, so an empty source is searched like any other (every
+ * group of a match in "" is ""). A group number beyond the pattern's groups is refused (its result
+ * is not documented), as is a negative one; test/kql/evaluate.extract.test.ts pins each case, and
+ * checks the groups of the image-key regexes against Rust's regex crate (ripgrep).
+ */
+export function rustRegexExtractor(pattern: string, group: number): (value: string) => string {
+  const re = rustRegexToJs(pattern, true);
+  const count = groupCount(re);
+  if (!Number.isSafeInteger(group) || group < 0 || group > count)
+    return unsupported(`extract() of group ${group} of a regex with ${count} capturing group(s) (its result is not documented)`);
+  const scan = new RegExp(re.source, `${re.flags}g`);
+  return (value) => {
+    if (!HAS_SURROGATE.test(value)) return re.exec(value)?.[group] ?? '';
+    scan.lastIndex = 0;
+    for (;;) {
+      const m = scan.exec(value);
+      if (!m) return '';
+      const i = m.index;
+      const inPair = i > 0 && (value.charCodeAt(i - 1) & 0xfc00) === 0xd800 && (value.charCodeAt(i) & 0xfc00) === 0xdc00;
+      if (!inPair) return m[group] ?? '';
       scan.lastIndex = i + 1;
     }
   };
@@ -1879,6 +1928,17 @@ class QueryCompiler {
           },
           t,
         }, a);
+      }
+      case 'extract': {
+        const a = args();
+        if (a.length !== 3) return unsupported(`extract() with ${a.length} arguments (only regex, captureGroup, source is implemented; not typeLiteral)`);
+        const [re, group, source] = a as [C, C, C];
+        if (re.t !== 'string' || !re.k) return unsupported(`extract() with a regex that is not a constant string (${this.textOf(argNodes[0]!)})`);
+        if (!NUMERIC.has(group.t) || !group.k || typeof group.k.v !== 'number') return unsupported(`extract() with a capture group that is not a constant number (${this.textOf(argNodes[1]!)})`);
+        if (source.t !== 'string') return unsupported(`extract() from a ${source.t} (its conversion to string is not in semantics.md §2)`);
+        const run = rustRegexExtractor(re.k.v as string, group.k.v);
+        const f = source.f;
+        return folded({ f: (c) => run(f(c) as string), t: 'string' }, a);
       }
       case 'ago': {
         const a = args();
