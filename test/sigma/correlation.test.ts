@@ -164,12 +164,17 @@ describe('diagnostics', () => {
     const warnings = emitted(an1261).diagnostics.filter((d) => d.code === 'approximation');
     expect(warnings.map(formatDiagnostic)).toEqual([
       "rules/an1261-build-egress-deploy.yml:1:1: warning: sigma profile taxonomy: correlation an1261-build-egress-deploy has per-stage windows (egress within 30m of build, deploy within 30m of egress) but Sigma's temporal_ordered has one timespan, so it uses 1h (their sum) from first to last stage; chains whose stages are further apart than their own window but within 1h in all also match (expected for Sigma; the correlation's tests state Sigma's outcome with expectByProfile)",
+      "rules/an1261-build-egress-deploy.yml:1:1: warning: sigma profile taxonomy: correlation an1261-build-egress-deploy joins its stages on the image, which Sigma's group-by cannot express (the image is read from each event by its rule), so the Sigma correlation groups by Host only; a build of one image followed by a run of another on the same host also matches (expected for Sigma; the correlation's tests state Sigma's outcome with expectByProfile)",
     ]);
   });
-  it('two stages: one window is the timespan, exact, no warning', () => {
+  it('two stages: one window is the timespan, exact; only the image join is warned about', () => {
     const r = emitted(det0459);
     expect(r.files).toHaveLength(1);
-    expect(r.diagnostics).toEqual([]);
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      "rules/det0459-build-then-run.yml:1:1: warning: sigma profile taxonomy: correlation det0459-build-then-run joins its stages on the image, which Sigma's group-by cannot express (the image is read from each event by its rule), so the Sigma correlation groups by Host only; a build of one image followed by a run of another on the same host also matches (expected for Sigma; the correlation's tests state Sigma's outcome with expectByProfile)",
+    ]);
+    expect(emitted({ ...det0459, joinOnImage: false }).diagnostics).toEqual([]);
+    expect((yaml.loadAll(r.files[0]!.content).at(-1) as { description: string }).description).toContain('Sigma cannot join on the image');
     expect((yaml.loadAll(r.files[0]!.content).at(-1) as { correlation: { timespan: string } }).correlation.timespan).toBe('10m');
   });
   it('the description of an approximating correlation says so too', () => {
