@@ -16,6 +16,8 @@ import { processIo, printDiagnostics, type Io } from './output.js';
 import { toSarif } from './sarif.js';
 import { formatTestReport, runTests } from '../testing/run.js';
 import { bundledProfiles, loadProfiles, type ProfileSet } from '../profiles/load.js';
+import { registerDocs } from './commands/docs.js';
+import { registerDiff } from './commands/diff.js';
 
 export type Format = 'text' | 'json';
 
@@ -68,6 +70,8 @@ Examples:
   $ t1612 validate --format sarif > t1612.sarif   annotations for a pull request (SARIF 2.1.0)
   $ t1612 package --target splunk        a Splunk app folder and .tgz under dist-packages/
   $ t1612 package --target sentinel      Sentinel analytics rules (ARM templates and YAML) and watchlists
+  $ t1612 docs                           a Markdown page per detection and an ATT&CK Navigator layer
+  $ t1612 diff origin/main --fail-on-change   CI: which case results a change alters, per target
 
 Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 invalid rules or usage.`,
     );
@@ -93,6 +97,8 @@ Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 inv
   // Commands defined in their own modules (src/cli/commands/), one line each.
   const registered: ((program: Command, context: CommandContext) => void)[] = [
     // (command modules are listed here)
+    registerDocs,
+    registerDiff,
   ];
   for (const register of registered) register(program, context);
 
