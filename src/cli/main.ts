@@ -188,7 +188,8 @@ Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 inv
       const compiled = compileRules(r.irs, { targets: [pkg.queryTarget], profiles: [profileId], ...(extra ? { extraProfiles: extra } : {}) }, r.correlations);
       const built = pkg.build({ rules: r.irs, correlations: r.correlations, profile, compiled });
       const diagnostics = [...r.diagnostics, ...compiled.diagnostics, ...built.diagnostics];
-      if (hasErrors(built.diagnostics)) fail(io, diagnostics, opts.format);
+      // On failure only the errors: one line each, not compile's notes about other profiles.
+      if (hasErrors(built.diagnostics)) fail(io, diagnostics.filter((d) => d.severity === 'error'), opts.format);
       const out = opts.out ?? `dist-packages/${opts.target}/${profileId}`;
       try {
         writePackage(out, built.files);

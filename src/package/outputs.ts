@@ -50,7 +50,11 @@ export function compiledOutputColumns(text: string, target: TargetId): string[] 
 
 /** Where a name of a rule's results is shown on a profile: candidates in order of preference. */
 function candidates(name: string, categories: readonly LogsourceCategory[], profile: ProfileBase, group: boolean): string[] {
-  const mapped = categories.map((c) => profile.fields[c]?.[name as never] as string | undefined).filter((x): x is string => typeof x === 'string');
+  // A data-model field (Processes.dest) is output renamed without its dataset prefix (dest).
+  const mapped = categories
+    .map((c) => profile.fields[c]?.[name as never] as string | undefined)
+    .filter((x): x is string => typeof x === 'string')
+    .flatMap((f) => (/^[A-Za-z_][A-Za-z0-9_]*\./.test(f) ? [f, f.replace(/^[A-Za-z_][A-Za-z0-9_]*\./, '')] : [f]));
   const host = name === 'Host' ? [((profile as { hostField?: string }).hostField ?? 'host')] : [];
   return [...new Set([...mapped, ...host, ...(group ? [`t1612_key_${name}`] : []), name])];
 }
