@@ -15,6 +15,7 @@ import { loadRules } from '../pipeline.js';
 import { processIo, printDiagnostics, type Io } from './output.js';
 import { toSarif } from './sarif.js';
 import { formatTestReport, runTests } from '../testing/run.js';
+import { formatReplay, REPLAY_TARGETS, ReplayInputError, replayEvents, type ReplayTarget } from '../replay/index.js';
 import { bundledProfiles, loadProfiles, type ProfileSet } from '../profiles/load.js';
 import { registerDocs } from './commands/docs.js';
 import { registerDiff } from './commands/diff.js';
@@ -200,20 +201,62 @@ Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 inv
       if (opts.format === 'text') io.out(`${built.files.length} file(s) written to ${out}/`);
     });
 
+  /** `test --events FILE`: replay an export through one target and profile (src/replay/); exit 0 with alerts, 2 on bad input. */
+  const replayCommand = (events: string, paths: string[], opts: { target: string; profile?: string[]; format: Format; table?: string; events: string }, extra: ProfileSet | undefined): void => {
+    const target = opts.target as ReplayTarget;
+    if (!REPLAY_TARGETS.includes(target)) usage(io, `--events needs one --target ${REPLAY_TARGETS.join('|')} (got ${opts.target})`, `add --target ${REPLAY_TARGETS.join(' or --target ')}`, opts.format);
+    if (opts.profile?.length !== 1) usage(io, `--events needs exactly one --profile (got ${opts.profile?.length ?? 0})`, `add --profile with one of: ${knownProfiles([target], extra).join(', ')}`, opts.format);
+    const profile = opts.profile[0]!;
+    if (opts.table !== undefined && target !== 'kql') usage(io, '--table applies to --target kql only', 'leave out --table: a Splunk base search selects its own events', opts.format);
+    if (opts.table !== undefined) {
+      const kqlProfile = profilesOf('kql', extra).find((p) => p.id === profile) as { tables?: Record<string, string> } | undefined;
+      const tables = Object.values(kqlProfile?.tables ?? {});
+      if (!tables.includes(opts.table)) usage(io, `kql profile ${profile} reads no table ${opts.table}`, `use one of: ${tables.join(', ')}`, opts.format);
+    }
+    let result;
+    try {
+      result = replayEvents(events, paths, { target, profile, table: opts.table, ...(extra ? { extraProfiles: extra } : {}) });
+    } catch (e) {
+      if (!(e instanceof ReplayInputError)) throw e;
+      if (opts.format === 'json')
+        io.out(JSON.stringify({ diagnostics: e.problems.map((p) => diagnostic(p.file, { line: p.line ?? 1, column: 1 }, 'error', 'replay-input', p.message)) }, null, 2));
+      else for (const p of e.problems) io.err(`${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
+      throw new Exit(2);
+    }
+    if (!result.report) fail(io, result.diagnostics, opts.format);
+    const report = result.report;
+    const errors = report.detections.filter((d) => d.error !== undefined);
+    if (opts.format === 'json') io.out(JSON.stringify(report, null, 2));
+    else {
+      for (const n of report.notes) io.err(`note: ${n}`);
+      for (const n of report.notRun) io.err(`note: not run: ${n.reason}`);
+      io.out(formatReplay(report));
+      for (const d of errors) io.err(`${events}: ${d.detection} cannot run over these rows on ${target}/${profile}: ${d.error}`);
+    }
+    if (errors.length) throw new Exit(2);
+  };
+
   program
     .command('test')
     .description("run every rule's test cases (rules/<name>.tests.yml) through the IR and the emitted query of every target and profile")
     .argument('[paths...]', 'rule files or directories', ['rules'])
     .addOption(new Option('--target <target>', 'target to test').choices([...TARGET_IDS, 'all']).default('all'))
     .option('--profile <profiles...>', `profiles to test (${knownProfiles().join(', ')})`)
+    .option('--events <file>', 'replay rows exported from Splunk (JSON, CSV) or Defender / Sentinel (CSV, JSON) through the compiled rules of one --target spl|kql and one --profile, and print what would alert, instead of running the cases')
+    .option('--table <table>', 'with --events and --target kql: every row is a row of this table (or ASIM parser) of the profile')
     .addOption(profilesOption())
     .addOption(formatOption())
-    .action((paths: string[], opts: { target: string; profile?: string[]; profiles?: string[]; format: Format }) => {
+    .action((paths: string[], opts: { target: string; profile?: string[]; profiles?: string[]; format: Format; events?: string; table?: string }) => {
       const chosen: TargetId[] = opts.target === 'all' ? TARGET_IDS : [opts.target as TargetId];
       const extra = userProfiles(opts.profiles, opts.format);
       const valid = knownProfiles(chosen, extra);
       for (const p of opts.profile ?? [])
         if (!valid.includes(p)) usage(io, `unknown profile "${p}" for target ${opts.target}`, `use one of: ${valid.join(', ')}`, opts.format);
+      if (opts.table !== undefined && opts.events === undefined) usage(io, '--table applies to --events only', 'add --events <file>, or leave out --table', opts.format);
+      if (opts.events !== undefined) {
+        replayCommand(opts.events, paths, { ...opts, events: opts.events }, extra);
+        return;
+      }
       const report = runTests(paths, { targets: chosen, ...(opts.profile ? { profiles: opts.profile } : {}), ...(extra ? { extraProfiles: extra } : {}) });
       if (hasErrors(report.diagnostics)) fail(io, report.diagnostics, opts.format);
       if (opts.format === 'json') io.out(JSON.stringify(report, null, 2));
