@@ -19,6 +19,7 @@ import { formatReplay, REPLAY_TARGETS, ReplayInputError, replayEvents, type Repl
 import { bundledProfiles, loadProfiles, type ProfileSet } from '../profiles/load.js';
 import { registerDocs } from './commands/docs.js';
 import { registerDiff } from './commands/diff.js';
+import { registerPublish } from './commands/publish.js';
 
 export type Format = 'text' | 'json';
 
@@ -71,6 +72,7 @@ Examples:
   $ t1612 validate --format sarif > t1612.sarif   annotations for a pull request (SARIF 2.1.0)
   $ t1612 package --target splunk        a Splunk app folder and .tgz under dist-packages/
   $ t1612 package --target sentinel      Sentinel analytics rules (ARM templates and YAML) and watchlists
+  $ t1612 publish --target splunk --dry-run   what publishing would create, update or leave unchanged
   $ t1612 docs                           a Markdown page per detection and an ATT&CK Navigator layer
   $ t1612 diff origin/main --fail-on-change   CI: which case results a change alters, per target
 
@@ -100,6 +102,7 @@ Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 inv
     // (command modules are listed here)
     registerDocs,
     registerDiff,
+    registerPublish,
   ];
   for (const register of registered) register(program, context);
 
