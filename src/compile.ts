@@ -8,6 +8,7 @@ import type { RuleIR } from './ir/nodes.js';
 import type { CorrelationIR } from './ir/correlation.js';
 import { targets, TARGET_IDS, type TargetId } from './backends/index.js';
 import type { EmittedFile, ProfileBase } from './backends/types.js';
+import { correlationColumns, lineageErrors, ruleColumns, type ColumnLookup } from './package/outputs.js';
 import type { ProfileSet } from './profiles/load.js';
 
 export interface CompileOptions {
@@ -34,6 +35,17 @@ export function knownProfiles(ids: readonly TargetId[] = TARGET_IDS, extra?: Pro
   return ids.flatMap((t) => profilesOf(t, extra).map((p) => p.id));
 }
 
+/**
+ * Output-field lineage at compile time: every name a detection's `alert` shows must be a column its
+ * compiled query outputs on this profile (SPL and KQL; Sigma documents carry no alert fields), or
+ * the detection is rejected there, at its `alert` line.
+ */
+function alertLineage(d: RuleIR | CorrelationIR, target: TargetId, profile: ProfileBase, emitted: readonly EmittedFile[], lookup: (text: string) => ColumnLookup): Diagnostic[] {
+  if (target === 'sigma' || (d.alert.message === undefined && !d.alert.entities.length && !d.alert.details.length)) return [];
+  const query = emitted.find((f) => f.path === `${target}/${profile.id}/${d.name}.${target}`);
+  return query ? lineageErrors(d, lookup(query.content), profile.id) : [];
+}
+
 export function compileRules(irs: readonly RuleIR[], opts: CompileOptions = {}, correlations: readonly CorrelationIR[] = []): CompileOutput {
   const chosen = opts.targets ?? TARGET_IDS;
   const files: EmittedFile[] = [];
@@ -49,6 +61,7 @@ export function compileRules(irs: readonly RuleIR[], opts: CompileOptions = {}, 
         const r = target.render(rule, profile);
         files.push(...r.files);
         diagnostics.push(...r.diagnostics);
+        diagnostics.push(...alertLineage(rule, id, profile, r.files, (text) => ruleColumns(rule, profile, text, id)));
       }
       for (const c of correlations) {
         if (!target.renderCorrelation) {
@@ -58,6 +71,7 @@ export function compileRules(irs: readonly RuleIR[], opts: CompileOptions = {}, 
         const r = target.renderCorrelation(c, profile);
         files.push(...r.files);
         diagnostics.push(...r.diagnostics);
+        diagnostics.push(...alertLineage(c, id, profile, r.files, (text) => correlationColumns(c, profile, text, id)));
       }
       if (target.renderShared) files.push(...target.renderShared(irs, profile, correlations));
     }

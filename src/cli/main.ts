@@ -149,6 +149,8 @@ Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 inv
       if (!r.ok) fail(io, r.diagnostics, opts.format);
       const output = compileRules(r.irs, { targets: chosen, ...(opts.profile ? { profiles: opts.profile } : {}), ...(extra ? { extraProfiles: extra } : {}) }, r.correlations);
       const diagnostics = [...r.diagnostics, ...output.diagnostics];
+      // A detection a profile cannot render as written (an alert naming a column its query does not output): nothing is written.
+      if (hasErrors(output.diagnostics)) fail(io, diagnostics.filter((d) => d.severity === 'error'), opts.format);
       // Orphans are only meaningful when every rule was compiled (the default rules/ input).
       const wholeSet = cmd.args.length === 0;
       const plan = planWrite(opts.out, output, wholeSet);

@@ -235,6 +235,7 @@ export function lowerRule(rule: LoadedRule, lists: ReadonlyMap<string, Allowlist
   if (diagnostics.length) return { diagnostics };
   const ir: RuleIR = {
     ...detectionMetadata(m),
+    ...(m.alert ? { alert: { ...detectionMetadata(m).alert, position: rule.locate.at('/alert') } } : {}),
     logsource: m.logsource,
     match,
     suppress,

@@ -102,7 +102,7 @@ export interface DetectionMetadata {
   /** As written; src/ir/schedule.ts fills in the defaults. */
   readonly schedule?: { readonly every?: ScheduleEvery };
   /** As written (src/model/types.ts AlertModel); empty when the detection declares none. */
-  readonly alert: { readonly message?: string; readonly entities: readonly CanonicalField[]; readonly details: readonly string[] };
+  readonly alert: { readonly message?: string; readonly entities: readonly CanonicalField[]; readonly details: readonly string[]; readonly position?: Position };
 }
 
 /** The metadata as written in a rule or correlation document, with the optional lists made empty. */

@@ -84,6 +84,6 @@ export function lineageErrors(d: RuleIR | CorrelationIR, lookup: ColumnLookup, p
   return [...new Set(names)]
     .filter((n) => lookup.column(n) === undefined)
     .map((n) =>
-      diagnostic(d.file, { line: 1, column: 1 }, 'error', 'output-lineage', `${n} is not a column of ${d.name}'s compiled query on profile ${profileId} (it outputs ${lookup.columns.join(', ')})`, 'map the field in the profile, or remove it from alert'),
+      diagnostic(d.file, d.alert.position ?? { line: 1, column: 1 }, 'error', 'output-lineage', `${n} is not a column of ${d.name}'s compiled query on profile ${profileId} (it outputs ${lookup.columns.join(', ')})`, 'map the field in the profile, or remove it from alert'),
     );
 }
