@@ -4,5 +4,6 @@ export const CATEGORIES = {
   process_creation: ['Image', 'CommandLine', 'ParentImage', 'ParentCommandLine', 'User', 'CurrentDirectory', 'Host'],
   file_event: ['TargetFilename', 'Image', 'User', 'Host'],
   network_connection: ['Image', 'User', 'Host', 'DestinationIp', 'DestinationHostname', 'DestinationPort', 'Initiated', 'ParentImage'],
+  k8s_audit: ['Verb', 'ObjectResource', 'ObjectNamespace', 'User', 'ContainerImage'],
 };
 export const ALL_FIELDS = [...new Set(Object.values(CATEGORIES).flat())];

@@ -8,6 +8,18 @@ const fieldMap = {
   additionalProperties: false,
   properties: Object.fromEntries(ALL_FIELDS.map((f) => [f, { ...name, description: `Target field for ${f}.` }])),
 };
+// kql: a column, or a path inside a dynamic column: member names (.name, or ['name'] for a name that
+// is not an identifier) and array indexes ([0]). Kept equal to src/backends/kql/column-path.ts
+// KQL_FIELD_VALUE (test/kql/column-path.test.ts).
+const IDENT = '[A-Za-z_][A-Za-z0-9_]*';
+const KQL_FIELD_VALUE = `^${IDENT}(?:\\.${IDENT}|\\[(?:0|[1-9][0-9]{0,5})\\]|\\['[^'\\\\\\r\\n]+'\\])*$`;
+const kqlFieldMap = {
+  ...fieldMap,
+  description: 'Canonical field → the column that holds it, or a path inside a dynamic column: ObjectRef.resource, RequestObject.spec.containers[0].image (the query reads tostring() of it). A field left out is not carried by this profile.',
+  properties: Object.fromEntries(
+    ALL_FIELDS.map((f) => [f, { type: 'string', pattern: KQL_FIELD_VALUE, description: `Column for ${f}, or a path inside a dynamic column (Column.member[0].member; ['a.b'] for a member name that is not an identifier).` }]),
+  ),
+};
 const perCategory = (description, value) => ({
   type: 'object',
   description,
@@ -27,7 +39,8 @@ const schema = {
     id: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 40, description: 'Profile id (lower_snake_case), used with --profile and as the output folder.' },
     extends: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', description: 'A bundled profile of the same target to start from; the keys given here replace or add to its own (field maps per log source and macros by name are merged).' },
     description: { type: 'string', minLength: 1, description: 'What deployment this profile describes.' },
-    fields: perCategory('Per log source, the field mapping.', fieldMap),
+    // Field values: a field name on spl and sigma, a column or a path on kql (the if/then/else below).
+    fields: perCategory('Per log source, the field mapping.', { ...fieldMap, properties: Object.fromEntries(ALL_FIELDS.map((f) => [f, { type: 'string', minLength: 1, description: `Target field (or, on kql, column or path inside a dynamic column) for ${f}.` }])) }),
     ingestionLag: { type: 'string', pattern: '^[1-9][0-9]{0,5}(s|m|h)$', description: 'spl, kql: how late an event may arrive after its own time (default 5m). Scheduled searches read back every + chain span + this lag.' },
     placeholders: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Values the telemetry writes for a missing value (Sysmon for Linux: -); read as absent.' },
     baseSearch: perCategory('spl: per log source, the macro that selects its events (never index=*); the query starts with it. A log source with a data model (dataModels) is read with tstats instead.', { ...name, description: 'Macro name.' }),
@@ -53,11 +66,29 @@ const schema = {
     hostField: { ...name, description: 'spl: the host field of events read with a base search (baseSearch). A log source read from a data model shows its Host field instead.' },
     tables: perCategory('kql: per log source, the table (or, on the asim schema set, the ASIM parser function, called with no arguments: _Im_ProcessCreate()).', { ...name, description: 'Table or parser function name.' }),
     timeColumn: { ...name, description: 'kql: the time column.' },
-    keepColumns: { type: 'array', items: { ...name }, description: 'kql: columns every result keeps first.' },
+    keepColumns: { type: 'array', items: { ...name }, description: 'kql: columns every result keeps first (those of them the log source\'s table has).' },
     allowlistSource: { type: 'string', enum: ['let', 'watchlist'], description: 'kql: where queries read exact allowlists from: a let list in each query, or Microsoft Sentinel watchlists (_GetWatchlist; their CSVs are written under watchlists/). Default: watchlist for the sentinel and asim schema sets, let otherwise.' },
     schemaSet: { type: 'string', enum: ['defender', 'sentinel', 'asim'], description: 'kql: which table schemas the queries are checked and run against (asim: the ASIM unifying parsers _Im_ProcessCreate, _Im_FileEvent, _Im_NetworkSession of a Microsoft Sentinel workspace).' },
-    product: { type: 'string', minLength: 1, description: 'sigma: logsource product.' },
+    product: { type: 'string', minLength: 1, description: 'sigma: logsource product of every log source without its own entry in logsources.' },
+    logsources: perCategory(
+      'sigma: per log source, the logsource every document for it carries, when it is not category + product (Kubernetes audit events: product kubernetes, service audit).',
+      {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        description: 'The Sigma logsource (category, product, service), as written into the documents.',
+        properties: {
+          category: { type: 'string', minLength: 1, description: 'Sigma logsource category.' },
+          product: { type: 'string', minLength: 1, description: 'Sigma logsource product.' },
+          service: { type: 'string', minLength: 1, description: 'Sigma logsource service.' },
+        },
+      },
+    ),
   },
+  // A KQL profile's field values are columns or paths inside dynamic columns.
+  if: { properties: { target: { const: 'kql' } } },
+  then: { properties: { fields: perCategory('Per log source, the field mapping.', kqlFieldMap) } },
+  else: { properties: { fields: perCategory('Per log source, the field mapping.', fieldMap) } },
 };
 export default schema;
 

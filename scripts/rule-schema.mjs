@@ -285,8 +285,12 @@ const schema = {
             .map(([c, f]) => `${c} (${f.join(', ')})`)
             .join('; ')}.`,
         },
-        product: { type: 'string', enum: ['linux'], description: 'Operating system.' },
+        product: { type: 'string', enum: ['linux', 'kubernetes'], description: 'What writes the events: linux for process_creation, file_event and network_connection, kubernetes for k8s_audit.' },
       },
+      // k8s_audit is written by the Kubernetes API server, every other log source by a Linux host
+      if: { properties: { category: { const: 'k8s_audit' } } },
+      then: { properties: { product: { const: 'kubernetes', description: 'write product: kubernetes for k8s_audit' } } },
+      else: { properties: { product: { const: 'linux', description: 'write product: linux for process_creation, file_event and network_connection' } } },
     },
     match: { $ref: '#/definitions/predicate', description: 'Which events the rule is about (for example: a container image build).' },
     optionalFields: {

@@ -6,7 +6,7 @@ import { allFieldsRead, type RuleIR } from './ir/nodes.js';
 import { outcomeTable } from './ir/scoring.js';
 import { TARGET_IDS } from './backends/index.js';
 import { correlationTelemetry, telemetryFor } from './backends/telemetry.js';
-import type { CorrelationIR } from './ir/correlation.js';
+import { carriesGroup, type CorrelationIR } from './ir/correlation.js';
 import type { ProfileSet } from './profiles/load.js';
 import { profilesOf } from './compile.js';
 
@@ -62,7 +62,7 @@ export interface CorrelationExplanation {
   readonly action: string;
   readonly spanSeconds: number;
   /** Per stage: its rules, with where each reads the image when the chain joins on it. */
-  readonly stages: readonly { label: string; rules: readonly string[]; within: string | null; images: readonly { rule: string; reads: readonly string[] }[] }[];
+  readonly stages: readonly { label: string; rules: readonly string[]; within: string | null; images: readonly { rule: string; reads: readonly string[]; imageOnly?: true }[] }[];
   /** Per profile, whether it runs the chain and what it drops. */
   readonly telemetry: readonly { profile: string; runs: boolean; notes: readonly string[] }[];
 }
@@ -80,7 +80,9 @@ export function explainCorrelation(c: CorrelationIR, extra?: ProfileSet): Correl
       label: s.label,
       rules: s.rules.map((r) => r.name),
       within: s.within ?? null,
-      images: c.joinOnImage ? s.rules.map((r) => ({ rule: r.name, reads: r.imageKey.map((k) => `${k.origin} (${k.field})`) })) : [],
+      images: c.joinOnImage
+        ? s.rules.map((r) => ({ rule: r.name, reads: r.imageKey.map((k) => `${k.origin} (${k.field})`), ...(carriesGroup(c, r) ? {} : { imageOnly: true as const }) }))
+        : [],
     })),
     telemetry: TARGET_IDS.flatMap((t) =>
       profilesOf(t, extra).map((p) => {
@@ -96,11 +98,14 @@ export function formatCorrelationExplanation(e: CorrelationExplanation): string 
   const lines = [`${e.correlation}: ${e.title}`, '', `Chain (grouped by ${e.groupBy.join(', ')}${joined}; level ${e.level}, ${e.action}; at most ${e.spanSeconds}s from first to last stage):`];
   e.stages.forEach((s, i) => {
     lines.push(`  ${i + 1}. ${pad(s.label, 10)} ${s.within ? `within ${pad(s.within, 5)} of stage ${i}` : pad('first', 20)}  any result of ${s.rules.join(', ')}`);
-    for (const im of s.images) lines.push(`       image of ${im.rule}: ${im.reads.length ? im.reads.join('; then ') : 'none (joins any)'}`);
+    for (const im of s.images)
+      lines.push(`       image of ${im.rule}${im.imageOnly ? ` (no ${e.groupBy.join(', ')}: joins on the image alone)` : ''}: ${im.reads.length ? im.reads.join('; then ') : 'none (joins any)'}`);
   });
   lines.push('', 'Windows slide from the previous stage\'s event, bounds inclusive (0 <= gap <= within); several candidates may continue a chain.');
   if (e.joinOn.includes('image'))
     lines.push('Events that name an image must name the same repository (tag, digest, docker.io/ and library/ ignored); events naming none join any.');
+  if (e.stages.some((s) => s.images.some((im) => im.imageOnly)))
+    lines.push(`A rule without ${e.groupBy.join(', ')} joins on the image alone: its event must name an image, and continues, in any group, the chains whose earlier events name it (KQL only: SPL and Sigma drop such a rule).`);
   lines.push('', 'Per profile:');
   for (const t of e.telemetry) {
     lines.push(`  ${pad(t.profile, 18)} ${t.runs ? 'runs the chain' : 'cannot run the chain'}`);

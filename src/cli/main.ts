@@ -192,6 +192,8 @@ Exit codes: 0 ok, 1 stale output (compile --check) or failed cases (test), 2 inv
       const r = loadRules(paths);
       if (!r.ok) fail(io, r.diagnostics, opts.format);
       const compiled = compileRules(r.irs, { targets: [pkg.queryTarget], profiles: [profileId], ...(extra ? { extraProfiles: extra } : {}) }, r.correlations);
+      // Compile's own errors (an alert naming a column the profile's query does not output) stop here, once.
+      if (hasErrors(compiled.diagnostics)) fail(io, compiled.diagnostics.filter((d) => d.severity === 'error'), opts.format);
       const built = pkg.build({ rules: r.irs, correlations: r.correlations, profile, compiled });
       const diagnostics = [...r.diagnostics, ...compiled.diagnostics, ...built.diagnostics];
       // On failure only the errors: one line each, not compile's notes about other profiles.

@@ -32,8 +32,10 @@
  * + mvexpand) and carries the latest candidate per (group, image), taking the latest start over the
  * images; KQL's joins compare images pairwise and keep the latest start per (group, time, image).
  * An image-only stage needs prefixes that name the image, a second state per class, for which the
- * latest candidate no longer has the latest start; KQL keeps the latest start per state (exact), and
- * SPL's carry cannot, so SPL drops such stage rules and says so.
+ * latest candidate no longer has the latest start; KQL keeps the latest start per state (exact; its
+ * class, "" until an event names an image, carries "names the image"), and SPL's carry cannot, so
+ * SPL drops such stage rules and says so, as does Sigma, which joins on no value a rule derives
+ * (src/backends/telemetry.ts IMAGE_ONLY_STAGES).
  */
 import { CANONICAL_FIELDS, type CanonicalField, type Level, type MetadataModel, type TierAction } from '../model/types.js';
 import { detectionMetadata, type DetectionMetadata, type RuleIR } from './nodes.js';

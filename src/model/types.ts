@@ -13,7 +13,22 @@ export const CANONICAL_FIELDS = {
    * ParentImage is the connecting process's parent (Defender has it; Sysmon for Linux does not).
    */
   network_connection: ['Image', 'User', 'Host', 'DestinationIp', 'DestinationHostname', 'DestinationPort', 'Initiated', 'ParentImage'],
+  /**
+   * A Kubernetes API server audit event (audit.k8s.io/v1 Event): the verb, the object it acts on
+   * (objectRef.resource, objectRef.namespace), who asked (user.username), and for a pod the image of
+   * its **first** container only (requestObject.spec.containers[0].image; other containers and init
+   * containers are not read). It has no Host: a deploy is an act on the cluster, not on a machine.
+   */
+  k8s_audit: ['Verb', 'ObjectResource', 'ObjectNamespace', 'User', 'ContainerImage'],
 } as const;
+
+/** The product each log source is written for (the rule's `logsource.product`). */
+export const CATEGORY_PRODUCT: Readonly<Record<keyof typeof CANONICAL_FIELDS, 'linux' | 'kubernetes'>> = {
+  process_creation: 'linux',
+  file_event: 'linux',
+  network_connection: 'linux',
+  k8s_audit: 'kubernetes',
+};
 
 /** Fields whose values are whole numbers: compared with numeric `equals`, never as strings. */
 export const NUMERIC_FIELDS: ReadonlySet<string> = new Set(['DestinationPort']);
@@ -205,7 +220,7 @@ export interface AlertModel {
 export interface RuleModel extends MetadataModel {
   status: 'experimental' | 'test' | 'stable' | 'deprecated' | 'unsupported';
   confidence: 'low' | 'medium' | 'high';
-  logsource: { category: LogsourceCategory; product: 'linux' };
+  logsource: { category: LogsourceCategory; product: 'linux' | 'kubernetes' };
   match: Predicate;
   /** Fields read only to widen the rule: profiles without them still run it (what is lost is noted). */
   optionalFields?: { field: CanonicalField; use: string }[];

@@ -10,6 +10,7 @@ import type { RuleIR } from '../ir/nodes.js';
 import type { CorrelationIR } from '../ir/correlation.js';
 import type { ProfileBase, TargetId } from '../backends/types.js';
 import type { LogsourceCategory } from '../model/types.js';
+import { kqlFieldColumn } from '../backends/kql/column-path.js';
 
 /** Split a column list at top-level commas (outside parentheses and quotes). */
 function splitTopLevel(list: string): string[] {
@@ -48,13 +49,23 @@ export function compiledOutputColumns(text: string, target: TargetId): string[] 
   return splitTopLevel(line.slice(command.length)).map((c) => (target === 'kql' ? (c.split(/\s*=\s*/)[0] ?? c).trim() : c));
 }
 
+/** The string column a KQL profile's path value is read into, if the text is such a path. */
+function kqlColumnOf(text: string): string[] {
+  try {
+    return [kqlFieldColumn(text)];
+  } catch {
+    return []; // not a KQL column path (an SPL field such as a{}.b)
+  }
+}
+
 /** Where a name of a rule's results is shown on a profile: candidates in order of preference. */
 function candidates(name: string, categories: readonly LogsourceCategory[], profile: ProfileBase, group: boolean): string[] {
-  // A data-model field (Processes.dest) is output renamed without its dataset prefix (dest).
+  // A data-model field (Processes.dest) is output renamed without its dataset prefix (dest); a KQL
+  // path into a dynamic column (User.username) is output as the string column it is read into.
   const mapped = categories
     .map((c) => profile.fields[c]?.[name as never] as string | undefined)
     .filter((x): x is string => typeof x === 'string')
-    .flatMap((f) => (/^[A-Za-z_][A-Za-z0-9_]*\./.test(f) ? [f, f.replace(/^[A-Za-z_][A-Za-z0-9_]*\./, '')] : [f]));
+    .flatMap((f) => (/^[A-Za-z_][A-Za-z0-9_]*[.[]/.test(f) ? [f, f.replace(/^[A-Za-z_][A-Za-z0-9_]*\./, ''), ...kqlColumnOf(f)] : [f]));
   const host = name === 'Host' ? [((profile as { hostField?: string }).hostField ?? 'host')] : [];
   return [...new Set([...mapped, ...host, ...(group ? [`t1612_key_${name}`] : []), name])];
 }

@@ -26,7 +26,7 @@ export const TARGET_KEYS: Readonly<Record<TargetId, readonly string[]>> = {
  * log source is read either with a base search (`baseSearch`, with `hostField`) or from a data model
  * (`dataModels`); the SPL target reports a log source that has neither (src/backends/spl/source.ts).
  */
-export const OPTIONAL_TARGET_KEYS: Readonly<Record<TargetId, readonly string[]>> = { spl: ['baseSearch', 'hostField', 'dataModels', 'ingestionLag'], kql: ['allowlistSource', 'ingestionLag'], sigma: [] };
+export const OPTIONAL_TARGET_KEYS: Readonly<Record<TargetId, readonly string[]>> = { spl: ['baseSearch', 'hostField', 'dataModels', 'ingestionLag'], kql: ['allowlistSource', 'ingestionLag'], sigma: ['logsources'] };
 
 export type ProfileSet = Readonly<Record<TargetId, readonly ProfileBase[]>>;
 
@@ -44,7 +44,7 @@ function merge(base: Record<string, unknown>, over: Raw): Record<string, unknown
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     if (k === 'extends' || k === 'target') continue;
-    if (k === 'fields' || k === 'baseSearch' || k === 'tables' || k === 'dataModels') {
+    if (k === 'fields' || k === 'baseSearch' || k === 'tables' || k === 'dataModels' || k === 'logsources') {
       const merged: Record<string, unknown> = { ...(base[k] as Record<string, unknown> | undefined) };
       for (const [category, value] of Object.entries(v as Record<string, unknown>))
         merged[category] = k === 'fields' ? { ...(merged[category] as object | undefined), ...(value as object) } : value;

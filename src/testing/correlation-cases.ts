@@ -6,7 +6,8 @@
 import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { parseAndValidate } from '../model/load.js';
 import type { CanonicalField, LogsourceCategory } from '../model/types.js';
-import { correlate, sortChains, type ChainResult, type CorrelationIR, type TimedEvent } from '../ir/correlation.js';
+import { carriesGroup, correlate, sortChains, type ChainResult, type CorrelationIR, type TimedEvent } from '../ir/correlation.js';
+import { IMAGE_ONLY_STAGES } from '../backends/telemetry.js';
 import type { CanonicalEvent, EvaluateOptions } from '../ir/evaluate.js';
 import { targets, type TargetId } from '../backends/index.js';
 import { viewFor, type EmittedFile, type ProfileBase } from '../backends/types.js';
@@ -63,16 +64,26 @@ export function streamOf(c: CorrelationCase): TimedEvent[] {
   return c.events.map((e) => ({ category: e.category, time: Date.parse(e._time) / 1000, event: e }));
 }
 
-/** How one profile sees each category, for the reference meaning; undefined where it has no such events. */
-export function profileOpts(profile: ProfileBase): (category: string) => EvaluateOptions | undefined {
+/**
+ * How one profile sees each category, for the reference meaning; undefined where it has no such
+ * events. With a correlation and a target that cannot run image-only stage rules (SPL, Sigma:
+ * src/backends/telemetry.ts IMAGE_ONLY_STAGES), the categories of the correlation's image-only rules
+ * (a log source without the group-by fields, k8s_audit) are left out too, even where the profile has
+ * them: the view of the chain the target's query reads, which drops those rules and says so.
+ */
+export function profileOpts(profile: ProfileBase, dropped?: { readonly c: CorrelationIR; readonly target: TargetId }): (category: string) => EvaluateOptions | undefined {
+  const without = new Set<string>();
+  if (dropped && IMAGE_ONLY_STAGES[dropped.target] !== undefined)
+    for (const s of dropped.c.stages) for (const r of s.rules) if (!carriesGroup(dropped.c, r)) without.add(r.logsource.category);
   return (category) => {
-    const view = viewFor(profile, category as LogsourceCategory);
+    const view = without.has(category) ? undefined : viewFor(profile, category as LogsourceCategory);
     return view ? { availableFields: new Set(Object.keys(view.fields) as CanonicalField[]), placeholders: view.placeholders } : undefined;
   };
 }
 
-export function irChains(c: CorrelationIR, k: CorrelationCase, profile?: ProfileBase): ChainResult[] {
-  return correlate(c, streamOf(k), profile ? profileOpts(profile) : undefined);
+/** The reference chains of a case: over every log source, or as a profile sees the stream (and, with a target, as that target's query reads the chain: profileOpts). */
+export function irChains(c: CorrelationIR, k: CorrelationCase, profile?: ProfileBase, target?: TargetId): ChainResult[] {
+  return correlate(c, streamOf(k), profile ? profileOpts(profile, target ? { c, target } : undefined) : undefined);
 }
 
 /** The target rows of a stream as a profile holds them (events of categories it lacks are absent). */

@@ -181,9 +181,10 @@ export function runTests(paths: readonly string[], opts: TestOptions = {}): Test
             actual = (e as Error).message;
           }
         }
-        // The reference meaning as this profile sees the stream must agree too, unless the target
-        // approximates it (an expectation by profile then states the target's own result).
-        const irAgrees = byProfile && p.target === 'sigma' ? true : sameChains(expected, irChains(c, k, p.profile));
+        // The reference meaning as this profile sees the stream (and as the target reads the chain:
+        // SPL and Sigma drop image-only stage rules) must agree too, unless the target approximates
+        // it (an expectation by profile then states the target's own result).
+        const irAgrees = byProfile && p.target === 'sigma' ? true : sameChains(expected, irChains(c, k, p.profile, p.target));
         checks.push(check(p.column, expected, actual, irAgrees));
       }
       for (const ch of checks) if (!ch.skipped) ch.pass ? passed++ : failed++;

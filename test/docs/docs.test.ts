@@ -70,7 +70,7 @@ describe('the bundled rules', () => {
 
   it('every detection gets a page and an index entry', () => {
     const names = [...bundled.irs, ...bundled.correlations].map((d) => d.name).sort();
-    expect(names.length).toBe(12);
+    expect(names.length).toBe(13);
     expect(docs.files.map((f) => f.path).sort()).toEqual([...names.map((n) => `${n}.md`), 'index.md', LAYER_FILE].sort());
     const rows = file('index.md').content.split('\n').filter((l) => l.startsWith('| ['));
     expect(rows.map((r) => /^\| \[([^\]]+)\]\(([^)]+)\)/.exec(r)!.slice(1))).toEqual(names.map((n) => [n, `${n}.md`]));

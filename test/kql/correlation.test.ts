@@ -142,17 +142,40 @@ describe('the emitted text', () => {
     expect(text).toContain(`    | project t1612_key_Host = DeviceName, t1612_time = TimeGenerated, t1612_image = ${image('docker-build-risk')[0]!}),\n    (DeviceProcessEvents\n`);
     expect(text).toContain('    | project t1612_key_Host = DeviceName, t1612_time = TimeGenerated, t1612_image = "");\nlet t1612_stage2 = DeviceNetworkEvents\n');
     expect(text).toContain('    | project t1612_key_Host = DeviceName, t1612_time = TimeGenerated, t1612_image = "";\nlet t1612_stage3 = union\n');
+    // The deploy stage's pod creates (k8s-pod-create: AKSAuditAdmin, no host) are their own let,
+    // projecting no group key; the prefix after stage 2 is a let read by both kinds of deploy leg.
+    expect(text).toContain('let t1612_stage3_image = AKSAuditAdmin\n    | extend ObjectRef_resource = tostring(ObjectRef["resource"]), ');
+    expect(text).toMatch(/\n {4}\| project t1612_time = TimeGenerated, t1612_image = extract\(@"[^\n]*", 1, RequestObject_spec_containers_0_image\);\nlet t1612_chain2 = t1612_stage1\n/);
     expect(text).toContain(
       [
-        '| join kind=inner (t1612_stage2 | project t1612_key_Host, t1612_t2 = t1612_time, t1612_image) on t1612_key_Host',
-        '| where t1612_t2 between (t1612_t1 .. (t1612_t1 + 30m)) and (t1612_image == "" or t1612_class == "" or t1612_class == t1612_image)',
-        '| extend t1612_class = iff(t1612_image == "", t1612_class, t1612_image)',
-        '| summarize t1612_start = max(t1612_t1) by t1612_key_Host, t1612_t2, t1612_class',
-        '| join kind=inner (t1612_stage3 | project t1612_key_Host, t1612_t3 = t1612_time, t1612_image) on t1612_key_Host',
-        '| where t1612_t3 between (t1612_t2 .. (t1612_t2 + 30m)) and (t1612_image == "" or t1612_class == "" or t1612_class == t1612_image)',
+        '    | join kind=inner (t1612_stage2 | project t1612_key_Host, t1612_t2 = t1612_time, t1612_image) on t1612_key_Host',
+        '    | where t1612_t2 between (t1612_t1 .. (t1612_t1 + 30m)) and (t1612_image == "" or t1612_class == "" or t1612_class == t1612_image)',
+        '    | extend t1612_class = iff(t1612_image == "", t1612_class, t1612_image)',
+        '    | summarize t1612_start = max(t1612_t1) by t1612_key_Host, t1612_t2, t1612_class;',
+        'union',
+        '    (t1612_chain2',
+        '    | join kind=inner (t1612_stage3 | project t1612_key_Host, t1612_t3 = t1612_time, t1612_image) on t1612_key_Host',
+        '    | where t1612_t3 between (t1612_t2 .. (t1612_t2 + 30m)) and (t1612_image == "" or t1612_class == "" or t1612_class == t1612_image)',
+        '    | project t1612_key_Host, t1612_t3, t1612_start),',
+        '    (t1612_chain2',
+        '    | join kind=inner (t1612_stage3_image | where isnotempty(t1612_image) | project t1612_class = t1612_image, t1612_t3 = t1612_time) on t1612_class',
+        '    | where t1612_t3 between (t1612_t2 .. (t1612_t2 + 30m))',
+        '    | project t1612_key_Host, t1612_t3, t1612_start)',
         '| summarize t1612_start = max(t1612_start) by t1612_key_Host, t1612_t3',
         '| project TimeGenerated = t1612_t3, DeviceName = t1612_key_Host, chain_start = t1612_start, chain_end = t1612_t3, correlation = "an1261-build-egress-deploy", correlation_level = "high", correlation_action = "alert"',
         '| order by TimeGenerated desc',
+      ].join('\n'),
+    );
+  });
+  it('an1261 on defender (no Kubernetes audit table): the deploy stage is the CLI legs only, joined on the host as before', () => {
+    const text = fileText(filesFor(defender, [an1261]), 'kql/defender/an1261-build-egress-deploy.kql');
+    expect(text).not.toContain('t1612_stage3_image');
+    expect(text).not.toContain('t1612_chain');
+    expect(text).toContain(
+      [
+        '| join kind=inner (t1612_stage3 | project t1612_key_Host, t1612_t3 = t1612_time, t1612_image) on t1612_key_Host',
+        '| where t1612_t3 between (t1612_t2 .. (t1612_t2 + 30m)) and (t1612_image == "" or t1612_class == "" or t1612_class == t1612_image)',
+        '| summarize t1612_start = max(t1612_start) by t1612_key_Host, t1612_t3',
       ].join('\n'),
     );
   });

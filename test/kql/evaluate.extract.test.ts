@@ -154,17 +154,23 @@ function rustGroup1(pattern: string, subjects: readonly string[]): string[] {
 describe.skipIf(!rg)('image keys: the model, the evaluator\'s extract and Rust agree (ripgrep)', () => {
   const rules = bundled.irs.filter((r) => r.imageKey.length);
   // The rules' own test events, each also with its image replaced by several spellings of one.
-  const subjects = [
-    ...new Set(
-      rules.flatMap((r) => (loadTestFile(testsPathFor(r.file), bundled.irs).tests?.cases ?? []).flatMap((k) => (typeof k.event.CommandLine === 'string' ? [k.event.CommandLine] : []))),
-    ),
-  ].filter((s) => !s.includes('\n')); // one line each: ripgrep prints matches line by line
+  // The rules' own test events' values of each field a source reads (CommandLine; ContainerImage for
+  // k8s-pod-create's reference), each also with its image replaced by several spellings of one.
   const spellings = ['app', 'docker.io/library/app:1.2', 'app@sha256:0123', '"ghcr.io/acme/app:1"', 'localhost:5000/app', 'docker://app', "'app'", 'index.docker.io/app'];
-  const variants = subjects.flatMap((s) => rules.flatMap((r) => {
-    const key = imageKeyOf(r.imageKey, { CommandLine: s }); // every bundled source reads CommandLine (checked below)
-    return key ? spellings.map((v) => s.replace(key, v)) : [];
-  }));
-  const all = [...new Set([...subjects, ...variants, 'docker build -t app .', 'docker run app', 'docker exec -it c sh', '-', ''])].filter((s) => s !== '');
+  const subjectsOf = (field: string): string[] => {
+    const subjects = [
+      ...new Set(rules.flatMap((r) => (loadTestFile(testsPathFor(r.file), bundled.irs).tests?.cases ?? []).flatMap((k) => (typeof k.event[field] === 'string' ? [k.event[field]] : [])))),
+    ].filter((s) => !s.includes('\n')); // one line each: ripgrep prints matches line by line
+    const variants = subjects.flatMap((s) => rules.flatMap((r) => {
+      const key = imageKeyOf(r.imageKey.filter((x) => x.field === field), { [field]: s });
+      return key ? spellings.map((v) => s.replace(key, v)) : [];
+    }));
+    const extra = field === 'CommandLine' ? ['docker build -t app .', 'docker run app', 'docker exec -it c sh'] : [...spellings, ' app:1', '\tapp', 'app latest', 'App:1', '/app', 'app/'];
+    return [...new Set([...subjects, ...variants, ...extra, '-', ''])].filter((s) => s !== '');
+  };
+  const fields = [...new Set(rules.flatMap((r) => r.imageKey.map((s) => s.field)))];
+  const subjects = new Map(fields.map((f) => [f, subjectsOf(f)]));
+  const all = subjects.get('CommandLine')!;
 
   it('there are image-key sources and subjects naming images', () => {
     expect(rules.length).toBeGreaterThanOrEqual(4);
@@ -173,12 +179,13 @@ describe.skipIf(!rg)('image keys: the model, the evaluator\'s extract and Rust a
   for (const r of rules)
     for (const [i, s] of r.imageKey.entries())
       it(`${r.name} source ${i + 1} (${s.origin})`, () => {
-        expect(s.field).toBe('CommandLine');
+        expect(['CommandLine', 'ContainerImage']).toContain(s.field);
+        const all = subjects.get(s.field)!;
         const pattern = s.regex.render('rust', false);
         const extract = rustRegexExtractor(pattern, 1);
         const rust = rustGroup1(pattern, all);
         const diffs = all.flatMap((subject, j) => {
-          const model = imageKeyOf([s], { CommandLine: subject });
+          const model = imageKeyOf([s], { [s.field]: subject });
           const kql = extract(subject);
           return model === kql && kql === rust[j] ? [] : [`${JSON.stringify(subject)}: model ${JSON.stringify(model)}, extract ${JSON.stringify(kql)}, rust ${JSON.stringify(rust[j])}`];
         });

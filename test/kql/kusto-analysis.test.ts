@@ -1,7 +1,8 @@
 /**
  * Every emitted KQL query parses and type-checks with Microsoft's Kusto.Language against the tables
- * of its profile's schema set (../shared/reference/defender-tables.json; semantics.md §2.7, last row)
- * and its functions (`_GetWatchlist`; on the asim set the ASIM parsers, src/backends/kql/asim-tables.ts).
+ * of its profile's schema set (../shared/reference/defender-tables.json; semantics.md §2.7, last row;
+ * on sentinel also AKSAuditAdmin, src/backends/kql/aks-tables.ts) and its functions (`_GetWatchlist`;
+ * on the asim set the ASIM parsers, src/backends/kql/asim-tables.ts).
  * Kusto.Language checks syntax, names, types and function arity; it does not validate regex syntax
  * and executes nothing.
  */
@@ -169,7 +170,9 @@ describe('bundled rules compiled in memory', () => {
     expect(loaded.ok).toBe(true);
     expect(loaded.irs.length).toBeGreaterThan(0);
     expect(output.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(queries).toHaveLength(loaded.irs.length * kqlProfiles.length);
+    // One per rule and profile with its log source: k8s-pod-create (k8s_audit) only on sentinel (AKSAuditAdmin).
+    expect(queries).toHaveLength(loaded.irs.reduce((n, r) => n + kqlProfiles.filter((p) => p.tables[r.logsource.category] !== undefined).length, 0));
+    expect(queries.filter((f) => f.path.endsWith('/k8s-pod-create.kql')).map((f) => f.path)).toEqual(['kql/sentinel/k8s-pod-create.kql']);
     expect(output.files.filter((f) => !f.path.endsWith('.kql')).every((f) => /^kql\/[^/]+\/watchlists\/[a-z0-9_]+\.csv$/.test(f.path))).toBe(true);
   });
   it('the allowlist lets are there to analyse: let lists on defender, watchlists on sentinel and asim, the domain regex on all', () => {

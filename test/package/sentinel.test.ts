@@ -230,7 +230,9 @@ for (const profileId of ['sentinel', 'asim']) {
           expect(g.matchingMethod).toBe('Selected');
           expect(g.lookbackDuration).toBe(props.queryPeriod);
           expect(isoSeconds(g.lookbackDuration)).toBeLessThanOrEqual(MAX_GROUPING_SECONDS);
-          const dedup = 'kind' in d ? [...d.groupBy.map((f) => f), 'ChainEnd'] : ['Host', 'EventTime'];
+          // A rule's dedup key is its host and time; a Kubernetes audit event has no host, so its time alone.
+          const hostless = !('kind' in d) && d.logsource.category === 'k8s_audit';
+          const dedup = 'kind' in d ? [...d.groupBy.map((f) => f), 'ChainEnd'] : hostless ? ['EventTime'] : ['Host', 'EventTime'];
           expect(g.groupByCustomDetails).toEqual(dedup);
           for (const k of g.groupByCustomDetails) expect(Object.keys(props.customDetails)).toContain(k);
           const riskOnly = 'kind' in d ? d.action === 'risk' : d.tiers.every((t) => t.action === 'risk');
@@ -381,7 +383,9 @@ describe('the CLI', () => {
     const io = captureIo();
     expect(await run(['package', '--target', 'sentinel', '--out', out, join(dir, 'rules')], io)).toBe(2);
     expect(io.stderr).toHaveLength(1);
-    expect(io.stderr[0]!.startsWith(`${file}:1:1: error: CurrentDirectory is not a column of container-run-or-deploy's compiled query on profile sentinel`)).toBe(true);
+    // at the alert: the mapping under `alert:`, the line after it, column 3
+    const line = readFileSync(file, 'utf8').split('\n').indexOf('alert:') + 2;
+    expect(io.stderr[0]!.startsWith(`${file}:${line}:3: error: CurrentDirectory is not a column of container-run-or-deploy's compiled query on profile sentinel`)).toBe(true);
     expect(() => readdirSync(out)).toThrow();
   });
 

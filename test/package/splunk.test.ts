@@ -371,7 +371,7 @@ tiers:
     const io = captureIo();
     expect(await run(['package', dir, '--target', 'splunk', '--out', out], io)).toBe(2);
     expect(io.stderr.length).toBe(1);
-    expect(io.stderr[0]).toMatch(/egress-parent\.yml:1:1: error: ParentImage is not a column of egress-parent's compiled query on profile sysmon_linux/);
+    expect(io.stderr[0]).toMatch(/egress-parent\.yml:15:3: error: ParentImage is not a column of egress-parent's compiled query on profile sysmon_linux/);
     expect(existsSync(join(out, APP))).toBe(false);
     expect(existsSync(join(out, `${APP}.tgz`))).toBe(false);
   });

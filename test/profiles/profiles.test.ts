@@ -59,7 +59,7 @@ describe('your profiles', () => {
       'test/profiles/fixtures/bad/incomplete.yml:1:1: error: spl profile "incomplete" has no "placeholders" (add placeholders, or extend a bundled profile)',
       'test/profiles/fixtures/bad/incomplete.yml:1:1: error: spl profile "incomplete" has no "macros" (add macros, or extend a bundled profile)',
       'test/profiles/fixtures/bad/incomplete.yml:1:1: error: spl profile "incomplete" has no "timeField" (add timeField, or extend a bundled profile)',
-      'test/profiles/fixtures/bad/wrongkey.yml:4:1: error: key "timeColumn" does not apply to sigma profiles (sigma profiles take: target, id, extends, description, fields, placeholders, product)',
+      'test/profiles/fixtures/bad/wrongkey.yml:4:1: error: key "timeColumn" does not apply to sigma profiles (sigma profiles take: target, id, extends, description, fields, placeholders, product, logsources)',
     ]);
     const io = captureIo();
     expect(await run(['compile', '--profiles', 'test/profiles/fixtures/bad', '--check'], io)).toBe(2);

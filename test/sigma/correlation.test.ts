@@ -212,9 +212,24 @@ describe('diagnostics', () => {
     const { ParentImage: _none, ...pc } = taxonomy.fields.process_creation!;
     const r = emitted(an1261, { ...taxonomy, id: 'no-parent', fields: { ...taxonomy.fields, process_creation: pc } });
     const notes = r.diagnostics.filter((d) => d.severity === 'note').map((d) => d.message);
-    expect(notes).toEqual([expect.stringMatching(/stage build of an1261-build-egress-deploy runs without rule docker-build-risk there$/)]);
+    expect(notes).toEqual([
+      expect.stringMatching(/stage build of an1261-build-egress-deploy runs without rule docker-build-risk there$/),
+      expect.stringMatching(/stage deploy of an1261-build-egress-deploy runs without rule k8s-pod-create there$/),
+    ]);
     const build = yaml.loadAll(r.files[0]!.content)[0] as { description: string; detection: Record<string, unknown> };
     expect(build.description).toContain('This profile cannot run docker-build-risk, so the stage goes without it.');
     expect(Object.keys(build.detection).some((k) => k.startsWith('docker_build_risk__'))).toBe(false);
+  });
+  it('an image-only stage rule (k8s-pod-create: no Host) is dropped with a note though the profile has its log source: Sigma cannot join a stage on the image alone', () => {
+    expect(taxonomy.fields.k8s_audit).toBeDefined();
+    const r = emitted(an1261, taxonomy);
+    const notes = r.diagnostics.filter((d) => d.severity === 'note').map((d) => `${d.message} (${d.hint})`);
+    expect(notes).toEqual([
+      "sigma profile taxonomy: rule k8s-pod-create has no Host and joins on the image alone, and Sigma's correlations join on group-by fields, not on the image each rule reads, so stage deploy of an1261-build-egress-deploy runs without rule k8s-pod-create there (expected for this target; the kql target runs such a stage rule)",
+    ]);
+    const deploy = (yaml.loadAll(r.files[0]!.content) as { name?: string; description: string; logsource: object; detection: Record<string, unknown> }[]).find((d) => d.name === 'an1261-build-egress-deploy-deploy')!;
+    expect(deploy.description).toContain('This profile cannot run k8s-pod-create, so the stage goes without it.');
+    expect(deploy.logsource).toEqual({ category: 'process_creation', product: 'linux' });
+    expect(Object.keys(deploy.detection).some((k) => k.startsWith('k8s_pod_create__'))).toBe(false);
   });
 });

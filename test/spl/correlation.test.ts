@@ -184,11 +184,26 @@ describe('profiles that cannot run every stage rule', () => {
   it('a rule the profile cannot run leaves its stage, with a note; the stage keeps its other rules', () => {
     const noUser = withFields('no_user', (f) => ({ ...f, process_creation: Object.fromEntries(Object.entries(f.process_creation!).filter(([k]) => k !== 'User')) }));
     const r = renderSplCorrelation(an1261, noUser);
-    expect(r.diagnostics.map((d) => d.severity)).toEqual(['note']);
+    // The second note: sysmon_linux has no k8s_audit events, so the deploy stage goes without k8s-pod-create.
+    expect(r.diagnostics.map((d) => d.severity)).toEqual(['note', 'note']);
     expect(r.diagnostics[0]!.message).toContain('stage build of an1261-build-egress-deploy runs without rule docker-build-risk');
+    expect(r.diagnostics[1]!.message).toBe('spl profile no_user has no k8s_audit events, so stage deploy of an1261-build-egress-deploy runs without rule k8s-pod-create there');
     const text = r.files[0]!.content;
     expect(text).not.toContain('docker_build_risk');
     expect(text).toContain('`docker_api_build_filter` | eval t1612_stage=1,');
+  });
+
+  it('an image-only stage rule (k8s-pod-create: no Host) is dropped with a note even where the profile has its log source', () => {
+    const withAudit = withFields('with_audit', (f) => ({ ...f, k8s_audit: { Verb: 'verb', ObjectResource: 'objectRef.resource', ObjectNamespace: 'objectRef.namespace', User: 'user.username', ContainerImage: 'image' } }));
+    const r = renderSplCorrelation(an1261, withAudit);
+    expect(r.diagnostics.map((d) => [d.severity, d.message, d.hint])).toEqual([
+      [
+        'note',
+        "spl profile with_audit: rule k8s-pod-create has no Host and joins on the image alone, and SPL's streamstats carry cannot keep the latest chain start of the prefixes that name the image, so stage deploy of an1261-build-egress-deploy runs without rule k8s-pod-create there",
+        'expected for this target; the kql target runs such a stage rule',
+      ],
+    ]);
+    expect(r.files[0]!.content).not.toContain('k8s_pod_create');
   });
 
   it('a stage rule whose log source lacks a group-by field leaves its stage', () => {

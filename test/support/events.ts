@@ -114,7 +114,40 @@ export const networkEvents: fc.Arbitrary<CanonicalEvent> = fc
     return e as CanonicalEvent;
   });
 
+/**
+ * k8s_audit: Kubernetes API audit events (no Host): verbs and resources near a pod create (update,
+ * delete, deployments, the pods/exec subresource with no image), users from controllers, nodes,
+ * control-plane components and people, and first-container images in every reference form (tag,
+ * digest, registry host and port, docker.io/library/ spellings, look-alikes, hostile text, absent).
+ */
+export const k8sAuditEvents: fc.Arbitrary<CanonicalEvent> = fc
+  .record({
+    Verb: maybe(fc.constantFrom('create', 'CREATE', 'update', 'patch', 'delete', 'get', 'created')),
+    ObjectResource: maybe(fc.constantFrom('pods', 'Pods', 'deployments', 'replicasets', 'pod', 'podsx', 'jobs')),
+    ObjectNamespace: maybe(fc.constantFrom('default', 'kube-system', 'shop', 'dev-team')),
+    User: maybe(
+      fc.constantFrom(
+        'alice@example.com', 'system:serviceaccount:kube-system:replicaset-controller', 'system:node:worker-1', 'system:kube-controller-manager',
+        'SYSTEM:NODE:worker-2', 'system:admin', 'masterclient', 'system:serviceaccountx', 'bob',
+      ),
+    ),
+    ContainerImage: maybe(
+      fc.oneof(
+        fc.constantFrom(
+          'evil/app', 'evil/app:latest', 'app:dev', 'docker.io/library/nginx:1.27', 'nginx', 'index.docker.io/evil/app:1', 'ghcr.io/acme/img-b:2',
+          'localhost:5000/app:1', 'registry.example:5000/shop/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', ' evil/app', 'EVIL/App',
+        ),
+        hostileString,
+      ),
+    ),
+  })
+  .map((rest) => {
+    const e: Record<string, string> = { _time: '2026-11-20T10:00:00Z' };
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) e[k] = v;
+    return e as CanonicalEvent;
+  });
+
 /** Events of a rule's log source. */
 export function eventsFor(category: string): fc.Arbitrary<CanonicalEvent> {
-  return category === 'file_event' ? fileEvents : category === 'network_connection' ? networkEvents : events;
+  return category === 'file_event' ? fileEvents : category === 'network_connection' ? networkEvents : category === 'k8s_audit' ? k8sAuditEvents : events;
 }

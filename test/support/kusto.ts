@@ -21,7 +21,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { kustoGlobals as kustoGlobalsFor, listItems, loadKusto } from '../../src/backends/kql/kusto.js';
-import { SCHEMA_FUNCTIONS } from '../../src/backends/kql/tables.js';
+import { AUDIT_TABLE_COLUMNS, SCHEMA_FUNCTIONS } from '../../src/backends/kql/tables.js';
 
 export type SchemaSet = 'defender' | 'sentinel' | 'asim';
 
@@ -63,10 +63,14 @@ export function schemaTables(schemaSet: TableSchemaSet): TableColumns {
  * Kusto globals whose default database holds the schema set's tables and its functions (Sentinel's
  * `_GetWatchlist`, the ASIM parsers; src/backends/kql/tables.ts SCHEMA_FUNCTIONS), with the
  * production loader. The `asim` set has no table: an ASIM query reads the parser functions only.
+ * Kubernetes audit tables, which defender-tables.json does not list, come from their declarations
+ * (src/backends/kql/aks-tables.ts, AUDIT_TABLE_COLUMNS: AKSAuditAdmin on sentinel).
  */
 export function kustoGlobals(schemaSet: SchemaSet): Kusto.Language.GlobalState {
-  const tables =
-    schemaSet === 'asim' ? [] : Object.entries(schemaTables(schemaSet)).map(([name, columns]) => ({ name, columns: Object.entries(columns) as [string, string][] }));
+  const tables = [
+    ...(schemaSet === 'asim' ? [] : Object.entries(schemaTables(schemaSet)).map(([name, columns]) => ({ name, columns: Object.entries(columns) as [string, string][] }))),
+    ...Object.entries(AUDIT_TABLE_COLUMNS[schemaSet]).map(([name, columns]) => ({ name, columns: columns.map(([n, t]) => [n, t] as [string, string]) })),
+  ];
   return kustoGlobalsFor(`reference:${schemaSet}`, schemaSet, tables, SCHEMA_FUNCTIONS[schemaSet]);
 }
 

@@ -12,6 +12,8 @@ import { kqlDialect as d } from './dialect.js';
 import { kqlColumn, kqlString } from './escape.js';
 import { allowlistSourceOf, type KqlProfile } from './profiles.js';
 import { kqlSourceOf, kqlSourceText, SCHEMA_FUNCTIONS } from './tables.js';
+import { columnPathOf, columnPathText, kqlFieldColumn } from './column-path.js';
+import { fieldPairs } from '../fields.js';
 import { allowlistLet, readsWatchlist, WATCHLIST_FUNCTION, type AllowlistSource } from './watchlists.js';
 
 /** The `listed` predicates of an expression whose field the profile carries (the others render false). */
@@ -51,8 +53,13 @@ export interface KqlRuleCore {
   readonly lets: readonly string[];
   /** Tabular operators after the table, without the leading `| `; a line break continues one. */
   readonly stages: readonly string[];
-  /** The profile's field map for the rule's log source. */
+  /**
+   * The columns the stages read per canonical field: the profile's column, or for a field mapped to a
+   * path inside a dynamic column the string column the first stage extends it to (column-path.ts).
+   */
   readonly fields: FieldMap;
+  /** The source's columns (name → Kusto type), the extended path columns (string) included. */
+  readonly columnTypes: ReadonlyMap<string, string>;
   /** Notes on what the profile loses (telemetryFor). */
   readonly notes: readonly Diagnostic[];
 }
@@ -61,18 +68,22 @@ export interface KqlRuleCore {
 export function kqlRuleCore(rule: RuleIR, profile: KqlProfile): KqlRuleCore | { readonly unsupported: Diagnostic } {
   const telemetry = telemetryFor(rule, 'kql', profile);
   if (telemetry.unsupported) return { unsupported: telemetry.unsupported };
-  const fields = viewFor(profile, rule.logsource.category)!.fields;
+  const table = profile.tables[rule.logsource.category]!;
+  const mapped = viewFor(profile, rule.logsource.category)!.fields;
+  const paths = pathColumns(rule, profile, table, mapped);
+  if ('unsupported' in paths) return paths;
+  const { fields, typeOf, extend } = paths;
   const fieldOf = (f: CanonicalField) => (fields[f] ? kqlColumn(fields[f]!) : undefined);
   const source = allowlistSourceOf(profile);
   const lists = listsRead(rule, fields);
   const unavailable = watchlistUnavailable(rule, profile, lists, source);
   if (unavailable) return { unsupported: unavailable };
   const stages: string[] = [];
+  // Fields held inside dynamic columns first become string columns (column-path.ts).
+  if (extend.length) stages.push(`extend ${extend.join(', ')}`);
 
   // String columns are never null in KQL (absent reads as ""); placeholders, where a profile has any,
   // become "" in its string columns (a number column holds a number or null, never a placeholder).
-  const table = profile.tables[rule.logsource.category]!;
-  const typeOf = new Map(kqlSourceOf(profile.schemaSet, table)?.columns ?? []);
   const normalise = allFieldsRead(rule)
     .filter((f) => fields[f] && profile.placeholders.length && (typeOf.get(fields[f]!) ?? 'string') === 'string')
     .map((f) => `${fieldOf(f)!} = ${normalisedColumn(fieldOf(f)!, profile)}`);
@@ -93,8 +104,53 @@ export function kqlRuleCore(rule: RuleIR, profile: KqlProfile): KqlRuleCore | { 
     lets: lists.map((l) => allowlistLet(l, source)),
     stages,
     fields,
+    columnTypes: typeOf,
     notes: telemetry.notes,
   };
+}
+
+/**
+ * The columns a rule's stages read on the profile: a field mapped to a column reads it; a field mapped
+ * to a path inside a dynamic column reads the string column `extend <alias> = tostring(<path>)` makes
+ * (every mapped path of the log source, in map order, so results show them too). A mapping the
+ * source cannot hold (no such column, a path into a column that is not dynamic, an alias taken by a
+ * column) is an error, and the rule is not rendered there.
+ */
+function pathColumns(
+  rule: RuleIR,
+  profile: KqlProfile,
+  table: string,
+  mapped: FieldMap,
+): { fields: FieldMap; typeOf: ReadonlyMap<string, string>; extend: string[] } | { unsupported: Diagnostic } {
+  const columns = kqlSourceOf(profile.schemaSet, table)?.columns;
+  const typeOf = new Map<string, string>(columns ?? []);
+  const fields: Partial<Record<CanonicalField, string>> = {};
+  const extend: string[] = [];
+  const problem = (f: CanonicalField, why: string) => ({
+    unsupported: diagnostic(rule.file, { line: 1, column: 1 }, 'error', 'profile', `kql profile ${profile.id} maps ${f} to ${mapped[f]!} in ${table}, but ${why}; rule ${rule.name} is not rendered there`, 'fix the mapping in the profile'),
+  });
+  const aliases = new Map<string, string>();
+  for (const [f, value] of fieldPairs(mapped)) {
+    const path = columnPathOf(value);
+    const type = columns ? typeOf.get(path.column) : undefined;
+    if (columns && type === undefined) return problem(f, `${table} has no column ${path.column}`);
+    if (!path.steps.length) {
+      fields[f] = path.column;
+      continue;
+    }
+    if (columns && type !== 'dynamic') return problem(f, `${path.column} is a ${type} column, and only a dynamic column has members`);
+    const alias = kqlFieldColumn(value);
+    if (typeOf.has(alias) && !aliases.has(alias)) return problem(f, `${table} has a column ${alias}, the name its path is read into`);
+    const seen = aliases.get(alias);
+    if (seen !== undefined && seen !== value) return problem(f, `${seen} is read into the same column ${alias}`);
+    if (seen === undefined) {
+      aliases.set(alias, value);
+      typeOf.set(alias, 'string');
+      extend.push(`${kqlColumn(alias)} = ${columnPathText(path)}`);
+    }
+    fields[f] = alias;
+  }
+  return { fields, typeOf, extend };
 }
 
 /** A string column as the rule reads it: the profile's placeholders (Sysmon's `-`) read as "". */

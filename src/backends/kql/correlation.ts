@@ -89,6 +89,40 @@
  *   stage keeps only its latest predecessor (arg_max): a later predecessor of another class may not
  *   be compatible with what follows, so every (time, class) state is kept.
  *
+ * Image-only stage rules (src/ir/correlation.ts: a rule whose log source has no group-by field,
+ * k8s_audit's pod creates on sentinel's AKSAuditAdmin, in a later stage of a chain joined on the
+ * image) change the form of their stage k only:
+ *
+ *     let t1612_stage<k>_image = <the image-only rules' legs> | project t1612_time = …, t1612_image = …;
+ *     let t1612_chain<k-1> = <the chain up to stage k-1, as above>;
+ *     union
+ *         (t1612_chain<k-1>
+ *         | join kind=inner (t1612_stage<k> | project key, t1612_t<k> = t1612_time, t1612_image) on key
+ *         | where <window> and (t1612_image == "" or t1612_class == "" or t1612_class == t1612_image)
+ *         | extend t1612_class = iff(…)                      (k < N)
+ *         | project key, t1612_t<k>, t1612_class, t1612_start),
+ *         (t1612_chain<k-1>
+ *         | join kind=inner (t1612_stage<k>_image | where isnotempty(t1612_image)
+ *             | project t1612_class = t1612_image, t1612_t<k> = t1612_time) on t1612_class
+ *         | where <window>
+ *         | project key, t1612_t<k>, t1612_class, t1612_start)
+ *     | summarize t1612_start = max(t1612_start) by key, t1612_t<k>, t1612_class      (by key, t1612_t<N> at the last stage)
+ *
+ * (the first branch only when the stage also has rules with the group; `t1612_start` is `t1612_t1`
+ * at stage 2). Why it is exact:
+ * - The model's state is (group, time, class, named): whether some event of the prefix names the
+ *   class's image. Here a prefix's class is the image its events name, and "" until one does, so
+ *   `named` is `class != ""`: the state (group, time, class) already carries it, and a grouped event
+ *   naming i sets it by setting the class to i (the `iff`).
+ * - An image-only event (time t, image i, no group) continues exactly the prefixes that name i: its
+ *   leg keeps events naming an image (`isnotempty`: one naming none joins nothing), and the join on
+ *   the class pairs it with every stage-(k-1) state whose class is i, in every group; the window is
+ *   the stage's, as for any event. The continued prefix keeps its group and its class (i).
+ * - Both kinds of continuation of one state are pairs of (state, stage-k event); their union is
+ *   every pair, and `max(start)` per new state (or per (group, t<N>) at the end) is, as above, the
+ *   latest first-stage time of any chain reaching it: one result per (group, last-stage time), the
+ *   latest start. The prefix is a `let` because both branches read it (a let is computed once).
+ *
  * The output names the group by the profile's column for F (`DeviceName` for Host) when every stage
  * rule's log source maps F to that column and no other canonical field maps to it in the profile;
  * otherwise the column keeps its name `t1612_key_<F>`. The KQL evaluator reads results back by the
@@ -97,15 +131,15 @@
 import type { CanonicalField } from '../../model/types.js';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { RuleIR } from '../../ir/nodes.js';
-import type { CorrelationIR } from '../../ir/correlation.js';
+import { carriesGroup, type CorrelationIR } from '../../ir/correlation.js';
 import { IMAGE_REPOSITORY } from '../../ir/image-key.js';
 import { chainLine, provenanceLines } from '../provenance.js';
 import { loadTemplate } from '../templates.js';
 import { correlationTelemetry } from '../telemetry.js';
 import type { RenderResult } from '../types.js';
 import { kqlColumn, kqlComment, kqlString, kqlVerbatim } from './escape.js';
-import { kqlSourceOf } from './tables.js';
 import { kqlRuleCore, normalisedColumn, type KqlRuleCore } from './core.js';
+import { kqlFieldColumn } from './column-path.js';
 import type { KqlProfile } from './profiles.js';
 
 const correlationTemplate = loadTemplate(new URL('./templates/correlation.kql.hbs', import.meta.url));
@@ -119,16 +153,19 @@ export function groupKeyColumn(f: CanonicalField): string {
   return `t1612_key_${f}`;
 }
 
-/** The canonical fields a profile maps to `column` in any of its log sources. */
+/** The canonical fields a profile maps to `column` in any of its log sources (a path field: to the column its path is read into). */
 export function canonicalFieldsOfColumn(profile: Pick<KqlProfile, 'fields'>, column: string): CanonicalField[] {
   const out = new Set<CanonicalField>();
-  for (const map of Object.values(profile.fields)) for (const [f, c] of Object.entries(map ?? {})) if (c === column) out.add(f as CanonicalField);
+  for (const map of Object.values(profile.fields)) for (const [f, c] of Object.entries(map ?? {})) if (c !== undefined && kqlFieldColumn(c) === column) out.add(f as CanonicalField);
   return [...out];
 }
 
 /** The output column of group-by field `f`: its column in every stage rule's log source, when that names F unambiguously. */
 function groupOutputColumn(f: CanonicalField, rules: readonly RuleIR[], profile: KqlProfile): string {
-  const columns = new Set(rules.map((r) => profile.fields[r.logsource.category]?.[f]));
+  const columns = new Set(rules.map((r) => {
+    const value = profile.fields[r.logsource.category]?.[f];
+    return value === undefined ? undefined : kqlFieldColumn(value);
+  }));
   const [column] = columns;
   const reserved = new Set<string>([profile.timeColumn, ...CORRELATION_COLUMNS]);
   if (columns.size === 1 && column !== undefined && !reserved.has(column) && !column.startsWith('t1612_')) {
@@ -158,20 +195,21 @@ function indent(text: string, pad: string): string {
 /**
  * The image a stage rule's event names (src/ir/image-key.ts `imageKeyOf`, over the sources whose
  * field the profile has): `extract` of each source's group 1 from its column (a string column read
- * as the core reads it: placeholders as ""; another one through `tostring`, which the evaluator does
- * not implement, so such a profile's agreement is reported unsupported, not guessed), the first
- * non-empty one (`coalesce`), or `""` without sources.
+ * as the core reads it: placeholders as ""; a field held at a path inside a dynamic column is the
+ * string column the core extends it to; a column of another type through `tostring`, which the
+ * evaluator implements for strings and dynamic strings only, so such a profile's agreement is
+ * reported unsupported, not guessed), the first non-empty one (`coalesce`), or `""` without sources.
  */
 function imageExpression(rule: RuleIR, core: KqlRuleCore, profile: KqlProfile): string {
-  const typeOf = new Map(kqlSourceOf(profile.schemaSet, profile.tables[rule.logsource.category]!)?.columns ?? []);
   const reads = rule.imageKey.flatMap((s) => {
     const column = core.fields[s.field];
     if (!column) return [];
     // First non-empty = first matching only because a source's group 1 never matches empty: every
     // source ends in IMAGE_REPOSITORY, whose group ends in a `+` (see the header).
     if (!s.regex.source.endsWith(IMAGE_REPOSITORY)) throw new Error(`internal: image key source ${s.origin} of ${rule.name} does not end in the repository`);
-    // extract reads a string (Kusto.Language: KS107 otherwise); a column of another type holds no placeholder.
-    const text = (typeOf.get(column) ?? 'string') === 'string' ? normalisedColumn(kqlColumn(column), profile) : `tostring(${kqlColumn(column)})`;
+    // extract reads a string (Kusto.Language: KS107 otherwise); a column of another type holds no
+    // placeholder. A path field is already a string column (core.ts extends it).
+    const text = (core.columnTypes.get(column) ?? 'string') === 'string' ? normalisedColumn(kqlColumn(column), profile) : `tostring(${kqlColumn(column)})`;
     return [`extract(${kqlVerbatim(s.regex.render('rust', false))}, 1, ${text})`];
   });
   if (!reads.length) return '""';
@@ -179,17 +217,28 @@ function imageExpression(rule: RuleIR, core: KqlRuleCore, profile: KqlProfile): 
   return reads.length === 1 ? reads[0]! : `coalesce(\n    ${reads.join(',\n    ')})`;
 }
 
-/** One stage rule's pipeline: its core, then its group keys, time (and image). Lines joined under `pad`. */
+/**
+ * One stage rule's pipeline: its core, then its group keys (none for an image-only rule), time (and
+ * image). Lines joined under `pad`.
+ */
 function stagePipeline(c: CorrelationIR, rule: RuleIR, core: KqlRuleCore, profile: KqlProfile, pad: string): string {
-  const keys = c.groupBy.map((f) => {
-    const column = core.fields[f];
-    // correlationTelemetry keeps only the rules whose log source carries every group-by field.
-    if (!column) throw new Error(`internal: ${rule.name} on ${profile.id} lacks group-by field ${f}`);
-    return `${groupKeyColumn(f)} = ${normalisedColumn(kqlColumn(column), profile)}`;
-  });
-  const image = c.joinOnImage ? `, t1612_image = ${imageExpression(rule, core, profile)}` : '';
-  const ops = [...core.stages, `project ${keys.join(', ')}, t1612_time = ${kqlColumn(profile.timeColumn)}${image}`];
+  const keys = carriesGroup(c, rule)
+    ? c.groupBy.map((f) => {
+        const column = core.fields[f];
+        // correlationTelemetry keeps only the rules whose log source carries every group-by field, or image-only ones.
+        if (!column) throw new Error(`internal: ${rule.name} on ${profile.id} lacks group-by field ${f}`);
+        return `${groupKeyColumn(f)} = ${normalisedColumn(kqlColumn(column), profile)}`;
+      })
+    : [];
+  const image = c.joinOnImage ? [`t1612_image = ${imageExpression(rule, core, profile)}`] : [];
+  const ops = [...core.stages, `project ${[...keys, `t1612_time = ${kqlColumn(profile.timeColumn)}`, ...image].join(', ')}`];
   return [core.table, ...ops.map((op) => `| ${indent(op, pad)}`)].join(`\n${pad}`);
+}
+
+/** `let <name> = <the legs' pipelines, a union of several>;` */
+function stageLet(c: CorrelationIR, name: string, legs: readonly { rule: RuleIR; core: KqlRuleCore }[], profile: KqlProfile): string {
+  if (legs.length === 1) return `let ${name} = ${stagePipeline(c, legs[0]!.rule, legs[0]!.core, profile, '    ')};`;
+  return `let ${name} = union\n${legs.map((l) => `    (${stagePipeline(c, l.rule, l.core, profile, '    ')})`).join(',\n')};`;
 }
 
 export function renderKqlCorrelation(c: CorrelationIR, profile: KqlProfile): RenderResult {
@@ -225,16 +274,25 @@ export function renderKqlCorrelation(c: CorrelationIR, profile: KqlProfile): Ren
       if (seen !== undefined && seen !== text) throw new Error(`internal: two texts for ${name} in ${c.name}`);
       lets.set(name, text);
     }
-  const stageLets = stages.map((legs, k) => {
-    const name = `t1612_stage${k + 1}`;
-    if (legs.length === 1) return `let ${name} = ${stagePipeline(c, legs[0]!.rule, legs[0]!.core, profile, '    ')};`;
-    return `let ${name} = union\n${legs.map((l) => `    (${stagePipeline(c, l.rule, l.core, profile, '    ')})`).join(',\n')};`;
+  // Per stage, its grouped legs (`t1612_stage<k>`) and its image-only legs (`t1612_stage<k>_image`).
+  const stageLets: string[] = [];
+  const imageOnlyAt = stages.map((legs) => legs.some((l) => !carriesGroup(c, l.rule)));
+  stages.forEach((legs, k) => {
+    const grouped = legs.filter((l) => carriesGroup(c, l.rule));
+    const imageOnly = legs.filter((l) => !carriesGroup(c, l.rule));
+    // correlationTelemetry keeps image-only rules only in later stages of chains joined on the image (the checks require both).
+    if (imageOnly.length && (k === 0 || !c.joinOnImage)) throw new Error(`internal: image-only rule ${imageOnly[0]!.rule.name} in stage ${k + 1} of ${c.name}`);
+    if (grouped.length) stageLets.push(stageLet(c, `t1612_stage${k + 1}`, grouped, profile));
+    if (imageOnly.length) stageLets.push(stageLet(c, `t1612_stage${k + 1}_image`, imageOnly, profile));
   });
 
   const keys = c.groupBy.map(groupKeyColumn);
   const by = keys.join(', ');
   const n = c.stages.length;
-  const ops: string[] = [`where ${keys.map((k) => `isnotempty(${k})`).join(' and ')}`];
+  /** The chain so far: its source (a let, a pipeline or a union) and the operators after it. */
+  let source = 't1612_stage1';
+  let ops: string[] = [`where ${keys.map((k) => `isnotempty(${k})`).join(' and ')}`];
+  const chainLets: string[] = [];
   if (!c.joinOnImage) {
     ops.push(`project ${by}, t1612_t1 = t1612_time`, `distinct ${by}, t1612_t1`);
     for (let k = 2; k <= n; k++) {
@@ -255,16 +313,38 @@ export function renderKqlCorrelation(c: CorrelationIR, profile: KqlProfile): Ren
       const prev = `t1612_t${k - 1}`;
       const cur = `t1612_t${k}`;
       const start = k === 2 ? prev : 't1612_start';
-      ops.push(
+      const classes = k < n ? ', t1612_class' : '';
+      const groupedJoin = [
         `join kind=inner (t1612_stage${k} | project ${by}, ${cur} = t1612_time, t1612_image) on ${by}`,
         `where ${cur} between (${prev} .. (${prev} + ${window})) and (t1612_image == "" or t1612_class == "" or t1612_class == t1612_image)`,
-        ...(k < n
-          ? ['extend t1612_class = iff(t1612_image == "", t1612_class, t1612_image)', `summarize t1612_start = max(${start}) by ${by}, ${cur}, t1612_class`]
-          : [`summarize t1612_start = max(${start}) by ${by}, ${cur}`]),
-      );
+        ...(k < n ? ['extend t1612_class = iff(t1612_image == "", t1612_class, t1612_image)'] : []),
+      ];
+      const hasGrouped = stages[k - 1]!.some((l) => carriesGroup(c, l.rule));
+      if (!imageOnlyAt[k - 1]) {
+        ops.push(...groupedJoin, `summarize t1612_start = max(${start}) by ${by}, ${cur}${classes}`);
+        continue;
+      }
+      // An image-only stage event (no group column) continues the prefixes whose class is its image:
+      // the join is on the class, and the prefix keeps its group and class. The prefix is read by
+      // each kind of leg, so it becomes a let, and the two kinds of continuation are one union.
+      const prefix = `t1612_chain${k - 1}`;
+      chainLets.push(`let ${prefix} = ${[source, ...ops.map((op) => `| ${op}`)].join('\n    ')};`);
+      const project = `project ${by}, ${cur}${classes}, ${start === 't1612_start' ? start : `t1612_start = ${start}`}`;
+      const branches = [
+        ...(hasGrouped ? [[prefix, ...groupedJoin, project]] : []),
+        [
+          prefix,
+          `join kind=inner (t1612_stage${k}_image | where isnotempty(t1612_image) | project t1612_class = t1612_image, ${cur} = t1612_time) on t1612_class`,
+          `where ${cur} between (${prev} .. (${prev} + ${window}))`,
+          project,
+        ],
+      ].map(([first, ...rest]) => [first!, ...rest.map((op) => `| ${op}`)].join('\n    '));
+      source = branches.length === 1 ? branches[0]! : `union\n${branches.map((b) => `    (${b})`).join(',\n')}`;
+      ops = [`summarize t1612_start = max(t1612_start) by ${by}, ${cur}${classes}`];
     }
   }
-  const runnable = stages.flat().map((s) => s.rule);
+  // The group's output name comes from the rules that have the group (an image-only rule has none).
+  const runnable = stages.flat().map((s) => s.rule).filter((r) => carriesGroup(c, r));
   const time = kqlColumn(profile.timeColumn);
   const last = `t1612_t${n}`;
   const groupColumns = c.groupBy.map((f) => {
@@ -275,6 +355,6 @@ export function renderKqlCorrelation(c: CorrelationIR, profile: KqlProfile): Ren
     `project ${[`${time} = ${last}`, ...groupColumns, 'chain_start = t1612_start', `chain_end = ${last}`, `correlation = ${kqlString(c.name)}`, `correlation_level = ${kqlString(c.level)}`, `correlation_action = ${kqlString(c.action)}`].join(', ')}`,
     `order by ${time} desc`,
   );
-  const content = correlationTemplate({ header: header(c, stages.map((s) => s.map((l) => l.rule))), lets: [...[...lets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, text]) => text), ...stageLets], source: 't1612_stage1', stages: ops });
+  const content = correlationTemplate({ header: header(c, stages.map((s) => s.map((l) => l.rule))), lets: [...[...lets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, text]) => text), ...stageLets, ...chainLets], source, stages: ops });
   return { files: [{ path: `kql/${profile.id}/${c.name}.kql`, content }], diagnostics: notes };
 }

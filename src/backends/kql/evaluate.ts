@@ -43,7 +43,9 @@
  *   `matches regex` (a constant or let-bound pattern), and the functions `toint`, `iff`/`iif`,
  *   `case`, `coalesce`, `isempty`, `isnotempty`, `isnull`, `isnotnull`, `ipv4_is_private`,
  *   `ipv4_is_in_any_range`, `ipv6_is_in_any_range` (constant ranges), `extract(regex, group, source)`
- *   (a constant pattern and group), `ago`, `now`.
+ *   (a constant pattern and group), `ago`, `now`; on dynamic values, member access (`d.name`,
+ *   `d["name"]`), element access (`d[0]`, constant whole numbers) and `tostring` of a dynamic string
+ *   or null (a profile's column paths: column-path.ts).
  *
  * The model (semantics.md §2.1–§2.7; the choices the rows leave open are marked):
  * - Values: string → JS string (never null: a missing string cell reads `""`), int/long/real → number
@@ -82,6 +84,11 @@
  *   prefix is in a range when its whole network is, and anything src/ir/ip.ts rejects (leading zeros,
  *   blanks, zone ids) is null — Kusto may read more, so the emitted queries test only text of the
  *   model's shape (dialect.ts).
+ * - Dynamic values (K-lit dynamic [doc]; `dynamicStep`): `d.key` and `d["key"]` are one subscript,
+ *   `a[i]` indexes from 0; null stays null, and a missing member or an element past the end is null
+ *   [inferred]; a member of an array or scalar, or an element of a bag or scalar, is refused.
+ *   `tostring` (K-fn tostring [doc]): null gives "", a string itself; the text of a number, bag or
+ *   array is refused.
  * - `coalesce` (K-null): the first value not null, for strings not empty; all empty strings give ""
  *   [inferred: a string is never null].
  * - Tabular operators (K-fn join, join-inner, union, arg-max [doc]; the rest marked): join kind=inner
@@ -1388,6 +1395,8 @@ class QueryCompiler {
     if (node instanceof S.HasAnyExpression) return this.hasAnyAll(node, scope, 'has_any');
     if (node instanceof S.HasAllExpression) return this.hasAnyAll(node, scope, 'has_all');
     if (node instanceof S.FunctionCallExpression) return this.call(node, scope);
+    if (node instanceof S.PathExpression) return this.member(node, scope);
+    if (node instanceof S.ElementExpression) return this.element(node, scope);
     const op = (node as { Operator?: Kusto.Language.Syntax.SyntaxToken | null }).Operator?.Text;
     return unsupported(op ? `the operator ${op}` : `the expression ${this.textOf(node)} (${kindOf(node)})`);
   }
@@ -1478,6 +1487,67 @@ class QueryCompiler {
       return v;
     }
     return unsupported(`the name ${name} (${sym ? kindOfSymbol(sym) : 'unresolved'})`);
+  }
+
+  /** `d.name` on a dynamic value: a member of a property bag (dynamicStep). */
+  private member(node: Kusto.Language.Syntax.PathExpression, scope: Scope): C {
+    const S = Kusto.Language.Syntax;
+    const d = this.expr(node.Expression!, scope);
+    if (d.t !== 'dynamic') return unsupported(`member access on a ${d.t} (${this.textOf(node)})`);
+    const selector = node.Selector;
+    let name: string;
+    if (selector instanceof S.NameReference) name = selector.SimpleName ?? '';
+    else if (selector instanceof S.BracketedName) {
+      const v: unknown = (selector.Name as Expr | null)?.LiteralValue;
+      if (typeof v !== 'string') return unsupported(`the member ${this.textOf(selector)}`);
+      name = v;
+    } else return unsupported(`the member selector ${selector ? this.textOf(selector) : '(missing)'} (${kindOf(selector)})`);
+    return this.dynamicStep(d, name, node);
+  }
+
+  /** `d['name']`, `d[0]` on a dynamic value, with a constant string or whole-number subscript (dynamicStep). */
+  private element(node: Kusto.Language.Syntax.ElementExpression, scope: Scope): C {
+    const S = Kusto.Language.Syntax;
+    const d = this.expr(node.Expression!, scope);
+    if (d.t !== 'dynamic') return unsupported(`element access on a ${d.t} (${this.textOf(node)})`);
+    const selector = node.Selector;
+    if (!(selector instanceof S.BracketedExpression)) return unsupported(`the element selector ${selector ? this.textOf(selector) : '(missing)'} (${kindOf(selector)})`);
+    const sub = this.expr(selector.Expression!, scope);
+    if (!sub.k) return unsupported(`a subscript that is not a constant (${this.textOf(selector)})`);
+    const v = sub.k.v;
+    if (sub.t === 'string' && typeof v === 'string') return this.dynamicStep(d, v, node);
+    if (NUMERIC.has(sub.t) && typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return this.dynamicStep(d, v, node);
+    return unsupported(`the subscript ${this.textOf(selector)} (only constant strings and whole numbers from 0 are implemented; a negative index counts from the end)`);
+  }
+
+  /**
+   * One step into a dynamic value (K-lit dynamic [doc]: `dict.key` and `dict["key"]` are the same
+   * subscript; `arr[i]` indexes an array from 0): null stays null; a property bag gives the member's
+   * value, or null when it has no such member; an array gives the element, or null past its end
+   * [inferred: the doc states the subscripts, not the value of a missing slot; null is what
+   * `tostring()` reads as "", which Sentinel's own AKS queries rely on for absent members]. A member of
+   * an array or of a scalar, or an index into a bag or a scalar, is refused (the value Kusto gives is
+   * not in semantics.md §2): reported, never guessed.
+   */
+  private dynamicStep(d: C, key: string | number, node: Node): C {
+    const f = d.f;
+    const text = this.textOf(node).trim();
+    const kind = (v: unknown) => (Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'a property bag' : `a ${typeof v}`);
+    const step =
+      typeof key === 'string'
+        ? (c: Ctx) => {
+            const v = f(c);
+            if (v === null || v === undefined) return null;
+            if (typeof v !== 'object' || Array.isArray(v)) return unsupported(`${text}: a member of ${kind(v)}`);
+            return Object.hasOwn(v, key) ? ((v as Record<string, unknown>)[key] ?? null) : null;
+          }
+        : (c: Ctx) => {
+            const v = f(c);
+            if (v === null || v === undefined) return null;
+            if (!Array.isArray(v)) return unsupported(`${text}: an element of ${kind(v)}`);
+            return key < v.length ? (v[key] ?? null) : null;
+          };
+    return folded({ f: step, t: 'dynamic' }, [d]);
   }
 
   private unary(node: Kusto.Language.Syntax.PrefixUnaryExpression, scope: Scope): C {
@@ -1851,6 +1921,27 @@ class QueryCompiler {
             t: 'int',
           }, a);
         return unsupported(`toint() of a ${x.t} (conversion rules not in semantics.md §2.1)`);
+      }
+      case 'tostring': {
+        // K-fn tostring [doc]: "If value is null, the result is an empty string". Implemented for a
+        // string (itself) and a dynamic holding a string or null; the text form of any other value
+        // (numbers, dates, bags, arrays) is not in semantics.md §2, so it is refused when met.
+        const a = args();
+        arity(1, a);
+        const x = a[0]!;
+        if (x.t === 'string') return x;
+        if (x.t !== 'dynamic') return unsupported(`tostring() of a ${x.t} (its text form is not in semantics.md §2)`);
+        const f = x.f;
+        const text = this.textOf(node).trim();
+        return folded({
+          f: (c) => {
+            const v = f(c);
+            if (v === null || v === undefined) return '';
+            if (typeof v === 'string') return v;
+            return unsupported(`${text} of a dynamic ${Array.isArray(v) ? 'array' : typeof v === 'object' ? 'property bag' : typeof v} (its text form is not in semantics.md §2)`);
+          },
+          t: 'string',
+        }, a);
       }
       case 'iff':
       case 'iif': {

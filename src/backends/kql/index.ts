@@ -31,10 +31,12 @@ export function renderKql(rule: RuleIR, profile: KqlProfile): RenderResult {
   stages.push(`extend risk_tier = ${cases.length ? `case(${[...cases, kqlString(last.name)].join(',\n    ')})` : kqlString(last.name)}`);
   const risk = rule.tiers.filter((t) => t.action === 'risk').map((t) => t.name);
   stages.push(`extend risk_action = ${risk.length ? `iff(risk_tier in (${risk.map(kqlString).join(', ')}), "risk", "alert")` : '"alert"'}`);
+  // The profile's keepColumns that the log source's table has (AKSAuditAdmin has no DeviceId).
+  const keep = profile.keepColumns.filter((c) => core.columnTypes.size === 0 || core.columnTypes.has(c));
   const shown = shownFields(rule.logsource.category)
     .map((f) => fields[f])
-    .filter((c): c is string => c !== undefined && !profile.keepColumns.includes(c));
-  const columns = [...profile.keepColumns, ...shown].map(kqlColumn).concat(rule.signals.map((s) => `sig_${s.id}`), ['risk_score', 'risk_tier', 'risk_action']);
+    .filter((c): c is string => c !== undefined && !keep.includes(c));
+  const columns = [...keep, ...shown].map(kqlColumn).concat(rule.signals.map((s) => `sig_${s.id}`), ['risk_score', 'risk_tier', 'risk_action']);
   stages.push(`project ${columns.join(', ')}`);
   stages.push(`order by risk_score desc, ${kqlColumn(profile.timeColumn)} desc`);
 

@@ -4,7 +4,9 @@
  * ../shared/reference/defender-tables.json; field names follow pySigma's Defender mapping; Device
  * tables record no current directory, so relative paths cannot be resolved there), and Microsoft
  * Sentinel through the ASIM unifying parsers (`asim`: `_Im_ProcessCreate()`, `_Im_FileEvent()`,
- * `_Im_NetworkSession()`; columns in asim-tables.ts).
+ * `_Im_NetworkSession()`; columns in asim-tables.ts). `sentinel` also reads AKS's Kubernetes audit
+ * log (`AKSAuditAdmin`, aks-tables.ts) for `k8s_audit`, mapping fields to paths inside its dynamic
+ * columns (column-path.ts); Defender advanced hunting and ASIM have no Kubernetes audit table.
  */
 import type { LogsourceCategory } from '../../model/types.js';
 import type { ProfileBase } from '../types.js';
@@ -12,14 +14,18 @@ import { bundledProfiles } from '../../profiles/load.js';
 import type { AllowlistSource } from './watchlists.js';
 import type { KqlSchemaSet } from './tables.js';
 
+/** A KQL profile. Its `fields` values are columns, or paths inside dynamic columns (`ObjectRef.resource`: column-path.ts). */
 export interface KqlProfile extends ProfileBase {
   readonly tables: Readonly<Partial<Record<LogsourceCategory, string>>>;
   readonly timeColumn: string;
-  /** Columns every result keeps before the rule's own (a Defender custom detection needs Timestamp, DeviceId, ReportId). */
+  /**
+   * Columns every result keeps before the rule's own (a Defender custom detection needs Timestamp,
+   * DeviceId, ReportId), those of them the log source's table has (AKSAuditAdmin has no DeviceId).
+   */
   readonly keepColumns: readonly string[];
   /**
    * The schemas the output is checked and run against: a key of ../shared/reference/defender-tables.json
-   * (`defender`, `sentinel`), or `asim` (the ASIM parser functions of a Sentinel workspace, asim-tables.ts).
+   * (`defender`, `sentinel`; sentinel also has AKSAuditAdmin, aks-tables.ts), or `asim` (the ASIM parser functions of a Sentinel workspace, asim-tables.ts).
    * A profile's `tables` name the set's tables, or its functions (called with no arguments).
    */
   readonly schemaSet: KqlSchemaSet;

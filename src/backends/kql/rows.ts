@@ -1,6 +1,6 @@
 /**
  * The row a KQL profile's telemetry would hold for a canonical event, in the profile's table for the
- * event's log source (`DeviceProcessEvents`, `DeviceFileEvents`, `DeviceNetworkEvents`): the
+ * event's log source (`DeviceProcessEvents`, `DeviceFileEvents`, `DeviceNetworkEvents`, `AKSAuditAdmin`): the
  * telemetry mapping of the KQL evaluator (evaluate.ts), and the tables' schemas.
  *
  * - **Every column of the table is present.** String columns the event does not fill are `""`: KQL
@@ -35,6 +35,17 @@
  * `User` = `TargetUsername` for processes, …), and each file-name field the last path component of
  * its path field (`TargetProcessFilename`, `ActingProcessFilename`, `TargetFileName`, `FileName`).
  * Nothing else is known: `Type` (the parser's source table), ids and product names stay `""`.
+ *
+ * A Kubernetes audit event (`k8s_audit`) is a row of sentinel's `AKSAuditAdmin` (aks-tables.ts):
+ * every column present as above; a field the profile maps to a path inside a dynamic column
+ * (column-path.ts: `ObjectRef.resource`, `RequestObject.spec.containers[0].image`) is written at
+ * that path, the bags and arrays on the way created (`ObjectRef` = `{"resource": "pods",
+ * "namespace": "shop"}`, `RequestObject` = `{"spec": {"containers": [{"image": "evil/app:1"}]}}`),
+ * and an absent value is not written (the dynamic column stays null, or its bag lacks the member:
+ * `tostring` reads "" either way); by construction `Type` = "AKSAuditAdmin" and `TimeGenerated`,
+ * `RequestReceivedTime`, `StageReceivedTime` the event's instant (one audit event per record).
+ * Nothing else is known: `Level`, `Stage`, `AuditId`, the response and the user's other members stay
+ * `""` or null.
  */
 import { createHash } from 'node:crypto';
 import type { CanonicalField, LogsourceCategory } from '../../model/types.js';
@@ -45,6 +56,7 @@ import type { ProfileView } from '../types.js';
 import { fieldPairs } from '../fields.js';
 import { kqlSourceOf } from './tables.js';
 import { ASIM_DERIVED, ASIM_FACTS } from './asim-tables.js';
+import { columnPathOf, type ColumnPathStep } from './column-path.js';
 
 export type KqlColumnType = 'string' | 'long' | 'int' | 'real' | 'bool' | 'datetime' | 'timespan' | 'dynamic';
 export type KqlColumns = readonly (readonly [string, KqlColumnType])[];
@@ -65,13 +77,19 @@ export function kqlTablesOf(profile: KqlProfile | ProfileView<KqlProfile>): Read
 }
 
 /**
- * What a row states by construction, per log source: its ActionType, and which canonical fields give
- * the `FileName` and `InitiatingProcessFileName` columns (the last path component).
+ * What a row states by construction, per log source. A Device table's row: its ActionType, and which
+ * canonical fields give the `FileName` and `InitiatingProcessFileName` columns (the last path
+ * component). A Kubernetes audit row (AKSAuditAdmin): its time columns (auditRow).
  */
-const BY_CATEGORY: Readonly<Record<LogsourceCategory, { action: string; fileName: CanonicalField; initiatingFileName: CanonicalField }>> = {
-  process_creation: { action: 'ProcessCreated', fileName: 'Image', initiatingFileName: 'ParentImage' },
-  file_event: { action: 'FileCreated', fileName: 'TargetFilename', initiatingFileName: 'Image' },
-  network_connection: { action: 'ConnectionSuccess', fileName: 'Image', initiatingFileName: 'Image' },
+type RowFacts =
+  | { readonly kind: 'device'; readonly action: string; readonly fileName: CanonicalField; readonly initiatingFileName: CanonicalField }
+  | { readonly kind: 'audit' };
+
+const BY_CATEGORY: Readonly<Record<LogsourceCategory, RowFacts>> = {
+  process_creation: { kind: 'device', action: 'ProcessCreated', fileName: 'Image', initiatingFileName: 'ParentImage' },
+  file_event: { kind: 'device', action: 'FileCreated', fileName: 'TargetFilename', initiatingFileName: 'Image' },
+  network_connection: { kind: 'device', action: 'ConnectionSuccess', fileName: 'Image', initiatingFileName: 'Image' },
+  k8s_audit: { kind: 'audit' },
 };
 
 const TIME_COLUMNS = ['Timestamp', 'TimeGenerated'] as const;
@@ -96,13 +114,22 @@ function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+/** How a row holds one canonical field: in a column, or at a path inside a dynamic column. */
+interface Pair {
+  readonly canonical: CanonicalField;
+  readonly column: string;
+  /** Steps inside the dynamic column (column-path.ts); empty for a field held by the column itself. */
+  readonly steps: readonly ColumnPathStep[];
+  /** The cell (or, at a path, the value) holding a canonical value; undefined writes nothing. */
+  readonly write: (v: unknown) => unknown;
+}
+
 interface Template {
   readonly table: string;
-  /** A table of the schema set (a Device table), or a tabular function (an ASIM parser). */
+  /** A table of the schema set (a Device or audit table), or a tabular function (an ASIM parser). */
   readonly kind: 'table' | 'function';
   readonly empty: Readonly<Record<string, unknown>>;
-  /** Canonical field, its column and how the column holds a canonical value. */
-  readonly pairs: readonly (readonly [CanonicalField, string, (v: unknown) => unknown])[];
+  readonly pairs: readonly Pair[];
   readonly columns: ReadonlySet<string>;
 }
 
@@ -140,10 +167,14 @@ function templateOf(profile: ProfileView<KqlProfile>): Template {
     const empty: Record<string, unknown> = {};
     for (const [name, type] of columns) empty[name] = type === 'string' ? '' : null;
     const types = new Map(columns);
-    const pairs = fieldPairs(profile.fields).map(([canonical, column]) => {
+    const pairs = fieldPairs(profile.fields).map(([canonical, value]): Pair => {
+      const { column, steps } = columnPathOf(value);
       const type = types.get(column);
-      if (!type) throw new Error(`kql profile ${profile.id}: field ${canonical} maps to ${column}, not a column of ${table}`);
-      return [canonical, column, cellWriter(type, `kql profile ${profile.id}: ${canonical} → ${table}.${column}`)] as const;
+      if (!type) throw new Error(`kql profile ${profile.id}: field ${canonical} maps to ${value}, but ${column} is not a column of ${table}`);
+      if (!steps.length) return { canonical, column, steps, write: cellWriter(type, `kql profile ${profile.id}: ${canonical} → ${table}.${column}`) };
+      if (type !== 'dynamic') throw new Error(`kql profile ${profile.id}: field ${canonical} maps to ${value}, a path inside ${column}, which is a ${type} column`);
+      // Inside a dynamic column a canonical value is the string it is; an absent one is not written.
+      return { canonical, column, steps, write: (v) => (typeof v === 'string' ? v : undefined) };
     });
     t = { table, kind, empty, pairs, columns: new Set(types.keys()) };
     templates.set(key, t);
@@ -161,16 +192,48 @@ function instantOf(event: CanonicalEvent): Date | null {
 /** The row of the profile's table for a canonical event, as the profile's telemetry would hold it. */
 export function kqlRow(event: CanonicalEvent, profile: ProfileView<KqlProfile>): Row {
   const t = templateOf(profile);
-  return t.kind === 'function' ? asimRow(event, t) : deviceRow(event, profile, t);
+  if (t.kind === 'function') return asimRow(event, t);
+  const facts = BY_CATEGORY[profile.category];
+  return facts.kind === 'device' ? deviceRow(event, profile, facts, t) : auditRow(event, t);
+}
+
+/**
+ * Writes the event's canonical fields into the row: a column's cell, or the value at a path inside a
+ * dynamic column, the bags and arrays on the way created as needed (earlier array slots a path skips
+ * hold null). Paths of one column share its bags (ObjectRef.resource and ObjectRef.namespace).
+ */
+function writeFields(row: Record<string, unknown>, event: CanonicalEvent, pairs: readonly Pair[]): void {
+  for (const { canonical, column, steps, write } of pairs) {
+    const v = write(Object.hasOwn(event, canonical) ? event[canonical] : undefined);
+    if (!steps.length) {
+      row[column] = v;
+      continue;
+    }
+    if (v === undefined) continue;
+    let parent: Record<string | number, unknown> = row;
+    let key: string | number = column;
+    for (const step of steps) {
+      const array = 'index' in step;
+      let next = parent[key];
+      if (next === null || next === undefined) parent[key] = next = array ? [] : {};
+      if (typeof next !== 'object' || Array.isArray(next) !== array) throw new Error(`internal: ${canonical} → ${column}: a path into a ${Array.isArray(next) ? 'list' : typeof next} where another path wrote`);
+      if (array) {
+        const list = next as unknown[];
+        while (list.length < step.index) list.push(null);
+        key = step.index;
+      } else key = step.member;
+      parent = next as Record<string | number, unknown>;
+    }
+    parent[key] = v;
+  }
 }
 
 /** A Device table's row (defender, sentinel). */
-function deviceRow(event: CanonicalEvent, profile: ProfileView<KqlProfile>, { table, empty, pairs, columns }: Template): Row {
-  const facts = BY_CATEGORY[profile.category];
+function deviceRow(event: CanonicalEvent, profile: ProfileView<KqlProfile>, facts: Extract<RowFacts, { kind: 'device' }>, { table, empty, pairs, columns }: Template): Row {
   const row: Record<string, unknown> = { ...empty };
   row.ActionType = facts.action;
   if (columns.has('Type')) row.Type = table;
-  for (const [canonical, column, write] of pairs) row[column] = write(Object.hasOwn(event, canonical) ? event[canonical] : undefined);
+  writeFields(row, event, pairs);
   const instant = instantOf(event);
   for (const c of TIME_COLUMNS) if (columns.has(c)) row[c] = instant === null ? null : new Date(instant.getTime());
   const host = typeof event.Host === 'string' ? event.Host : '';
@@ -181,6 +244,22 @@ function deviceRow(event: CanonicalEvent, profile: ProfileView<KqlProfile>, { ta
   if (file && columns.has('FileName') && typeof row[file] === 'string') row.FileName = baseName(row[file] as string);
   const initiating = profile.fields[facts.initiatingFileName];
   if (initiating && typeof row[initiating] === 'string') row.InitiatingProcessFileName = baseName(row[initiating] as string);
+  return row;
+}
+
+/**
+ * The instant columns of a Kubernetes audit row (AKSAuditAdmin): the event's time, and, one audit
+ * event per record, the times the API server received the request and reached the event's stage.
+ */
+const AUDIT_TIME_COLUMNS = ['TimeGenerated', 'RequestReceivedTime', 'StageReceivedTime'] as const;
+
+/** A Kubernetes audit table's row (sentinel's AKSAuditAdmin). */
+function auditRow(event: CanonicalEvent, { table, empty, pairs, columns }: Template): Row {
+  const row: Record<string, unknown> = { ...empty };
+  if (columns.has('Type')) row.Type = table;
+  writeFields(row, event, pairs);
+  const instant = instantOf(event);
+  for (const c of AUDIT_TIME_COLUMNS) if (columns.has(c)) row[c] = instant === null ? null : new Date(instant.getTime());
   return row;
 }
 
@@ -196,7 +275,7 @@ function asimRow(event: CanonicalEvent, { table, empty, pairs, columns }: Templa
   };
   for (const [column, value] of Object.entries(ASIM_FACTS[table] ?? {})) set(column, value);
   set('EventCount', 1);
-  for (const [canonical, column, write] of pairs) row[column] = write(Object.hasOwn(event, canonical) ? event[canonical] : undefined);
+  writeFields(row, event, pairs);
   const instant = instantOf(event);
   for (const c of ASIM_TIME_COLUMNS) set(c, instant === null ? null : new Date(instant.getTime()));
   const derived = ASIM_DERIVED[table];

@@ -3,10 +3,12 @@
  * Copied from ../shared/reference/defender-tables.json (facts from the Defender XDR advanced-hunting
  * table pages and the Azure Monitor Logs table reference); test/kql/evaluate.test.ts checks that
  * they equal the JSON. The `asim` schema set reads no table: its sources are the ASIM parser
- * functions (asim-tables.ts).
+ * functions (asim-tables.ts). Kubernetes audit tables, which the JSON does not list, are
+ * AUDIT_TABLE_COLUMNS (aks-tables.ts).
  */
 import type { KqlColumns } from './rows.js';
 import { ASIM_FUNCTIONS } from './asim-tables.js';
+import { AKS_AUDIT_ADMIN } from './aks-tables.js';
 import { kqlColumn } from './escape.js';
 import { WATCHLIST_COLUMNS, WATCHLIST_FUNCTION } from './watchlists.js';
 
@@ -43,9 +45,19 @@ export interface KqlSource {
   readonly columns: KqlColumns;
 }
 
+/**
+ * Tables a schema set has beside its Device tables (aks-tables.ts): Sentinel's `AKSAuditAdmin`
+ * (Kubernetes audit). Defender advanced hunting and the ASIM parsers have no Kubernetes audit table.
+ */
+export const AUDIT_TABLE_COLUMNS: Readonly<Record<KqlSchemaSet, Readonly<Record<string, KqlColumns>>>> = {
+  defender: {},
+  sentinel: { AKSAuditAdmin: AKS_AUDIT_ADMIN },
+  asim: {},
+};
+
 /** The schema set's table or tabular function of this name, or undefined. */
 export function kqlSourceOf(schemaSet: KqlSchemaSet, name: string): KqlSource | undefined {
-  const table = DEVICE_TABLE_COLUMNS[schemaSet][name];
+  const table = DEVICE_TABLE_COLUMNS[schemaSet][name] ?? AUDIT_TABLE_COLUMNS[schemaSet][name];
   if (table) return { name, kind: 'table', columns: table };
   const f = SCHEMA_FUNCTIONS[schemaSet].find((fn) => fn.name === name);
   return f && f.name !== WATCHLIST_FUNCTION ? { name, kind: 'function', columns: f.columns } : undefined;

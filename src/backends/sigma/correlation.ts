@@ -26,7 +26,7 @@ import { correlationTelemetry } from '../telemetry.js';
 import { viewFor, type RenderResult } from '../types.js';
 import { cOr, Selections } from './condition.js';
 import { detectionFor, dumpYaml, resultCond, ruleConds, uuidV5, type SigmaDocument } from './documents.js';
-import type { SigmaProfile } from './profiles.js';
+import { sigmaLogsource, type SigmaProfile } from './profiles.js';
 
 const fileTemplate = loadTemplate(new URL('./templates/rules.yml.hbs', import.meta.url));
 
@@ -108,7 +108,7 @@ function stageDocument(c: CorrelationIR, k: number, rules: readonly RuleIR[], ca
     date: c.created,
     ...(c.modified ? { modified: c.modified } : {}),
     tags: sigmaTags(c),
-    logsource: { category, product: profile.product },
+    logsource: sigmaLogsource(profile, category),
     detection: detectionFor(condition, sel),
     level: 'informational',
   };

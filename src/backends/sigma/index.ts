@@ -18,7 +18,7 @@ import { cAnd, cNot, Selections } from './condition.js';
 import { detectionFor, dumpYaml, formulaToCond, ruleConds, uuidV5, type SigmaDocument } from './documents.js';
 import { renderSigmaCorrelation } from './correlation.js';
 import { sigmaEvaluator } from './evaluate.js';
-import { sigmaProfiles, type SigmaProfile } from './profiles.js';
+import { sigmaLogsource, sigmaProfiles, type SigmaProfile } from './profiles.js';
 import { sigmaTags } from '../attack.js';
 
 const fileTemplate = loadTemplate(new URL('./templates/rules.yml.hbs', import.meta.url));
@@ -58,7 +58,7 @@ export function sigmaDocuments(rule: RuleIR, profile: SigmaProfile): SigmaDocume
       date: rule.created,
       ...(rule.modified ? { modified: rule.modified } : {}),
       tags: sigmaTags(rule),
-      logsource: { category: rule.logsource.category, product: profile.product },
+      logsource: sigmaLogsource(profile, rule.logsource.category),
       detection,
       falsepositives: [...rule.falsePositives],
       level: tier.action === 'risk' ? 'informational' : tier.level,

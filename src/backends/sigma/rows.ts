@@ -1,9 +1,12 @@
 /**
  * The Sigma-taxonomy log record for a canonical event: what a Sigma rule's detection is matched
- * against (semantics.md §3.4, `product: linux` + `category: process_creation`).
+ * against (semantics.md §3.4, `product: linux` + `category: process_creation`; `product: kubernetes`
+ * + `service: audit` for Kubernetes audit events).
  *
  * - Each canonical field the profile carries is written under the profile's field name
- *   (`profile.fields`; for the taxonomy profile the names are the canonical ones).
+ *   (`profile.fields`; for the taxonomy profile the names are the canonical ones, and for Kubernetes
+ *   audit events the audit event's dotted JSON names, `objectRef.resource`: the record is the
+ *   flattened event, each dotted name one key, as Sigma rules name them).
  * - The model's one meaning of a missing value (src/ir/evaluate.ts: missing, null, `""` or one of the
  *   profile's placeholders is absent) is written the way the Sigma taxonomy writes it: the field is
  *   left out of the record. So `Field|exists: false` and `Field: null` hold for it, and every string

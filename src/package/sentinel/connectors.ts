@@ -25,11 +25,19 @@ export interface DataConnector {
   readonly dataTypes: readonly string[];
 }
 
-const DEFENDER_TABLE: Readonly<Record<LogsourceCategory, string>> = {
+const DEFENDER_TABLE: Readonly<Partial<Record<LogsourceCategory, string>>> = {
   process_creation: 'DeviceProcessEvents',
   file_event: 'DeviceFileEvents',
   network_connection: 'DeviceNetworkEvents',
 };
+
+/**
+ * Tables fed by Azure diagnostic settings rather than Defender: AKS audit (AKSAuditAdmin, AKSAudit)
+ * comes through the Azure Kubernetes Service connector, id `AzureKubernetes` in the Azure-Sentinel
+ * repository's connector definitions (Solutions/Azure kubernetes Service), with the cluster's
+ * diagnostic setting sending kube-audit-admin to resource-specific tables.
+ */
+const DIAGNOSTIC_TABLES: Readonly<Record<string, string>> = { AKSAuditAdmin: 'AzureKubernetes', AKSAudit: 'AzureKubernetes' };
 
 const sortUnique = (xs: readonly string[]) => [...new Set(xs)].sort();
 
@@ -37,7 +45,7 @@ export function requiredDataConnectors(categories: readonly LogsourceCategory[],
   if (profile.schemaSet === 'asim')
     return {
       connectors: [
-        { connectorId: 'MicrosoftThreatProtection', dataTypes: sortUnique(categories.map((c) => DEFENDER_TABLE[c])) },
+        { connectorId: 'MicrosoftThreatProtection', dataTypes: sortUnique(categories.map((c) => DEFENDER_TABLE[c]).filter((t): t is string => t !== undefined)) },
         { connectorId: 'Syslog', dataTypes: ['Syslog'] },
         { connectorId: 'SyslogAma', dataTypes: ['Syslog'] },
       ],
@@ -45,8 +53,14 @@ export function requiredDataConnectors(categories: readonly LogsourceCategory[],
     };
   const tables = sortUnique(categories.map((c) => profile.tables[c]).filter((t): t is string => typeof t === 'string'));
   const device = tables.filter((t) => t.startsWith('Device'));
+  const diagnostic = tables.filter((t) => DIAGNOSTIC_TABLES[t] !== undefined);
+  const byConnector = new Map<string, string[]>();
+  for (const t of diagnostic) byConnector.set(DIAGNOSTIC_TABLES[t]!, [...(byConnector.get(DIAGNOSTIC_TABLES[t]!) ?? []), t]);
   return {
-    connectors: device.length ? [{ connectorId: 'MicrosoftThreatProtection', dataTypes: device }] : [],
-    unknownTables: tables.filter((t) => !t.startsWith('Device')),
+    connectors: [
+      ...(device.length ? [{ connectorId: 'MicrosoftThreatProtection', dataTypes: device }] : []),
+      ...[...byConnector].sort(([a], [b]) => (a < b ? -1 : 1)).map(([connectorId, dataTypes]) => ({ connectorId, dataTypes })),
+    ],
+    unknownTables: tables.filter((t) => !t.startsWith('Device') && DIAGNOSTIC_TABLES[t] === undefined),
   };
 }

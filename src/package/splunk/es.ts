@@ -50,7 +50,9 @@ import type { AlertEntity, AlertView } from './alert.js';
 
 export type SecurityDomain = 'endpoint' | 'network' | 'threat';
 
-const DOMAIN: Readonly<Record<LogsourceCategory, SecurityDomain>> = { process_creation: 'endpoint', file_event: 'endpoint', network_connection: 'network' };
+// Kubernetes audit events are API activity on the cluster, which ES files under its threat domain
+// (none of ES's access/endpoint/network/identity/audit domains is about workloads).
+const DOMAIN: Readonly<Record<LogsourceCategory, SecurityDomain>> = { process_creation: 'endpoint', file_event: 'endpoint', network_connection: 'network', k8s_audit: 'threat' };
 
 export function ruleDomain(rule: RuleIR): SecurityDomain {
   return DOMAIN[rule.logsource.category];

@@ -1,7 +1,9 @@
 /**
  * Checks of a correlation rule beyond its schema (each with its exact message and position, tested in
  * test/invalid): its name is its file name; every stage rule exists and is a plain rule; every
- * group-by field is a field of each stage rule's log source; the first stage has no window and every
+ * group-by field is a field of each stage rule's log source, except for a rule that joins on the
+ * image alone (its log source has no group-by field, k8s_audit: src/ir/correlation.ts), which needs
+ * `joinOn: [image]`, an `imageKey` and a stage after the first; the first stage has no window and every
  * later one has one; stage labels are unique (outputs and Sigma's stage rules are named after them);
  * a join on the image needs two stages whose rules name images (`imageKey`), or it joins nothing; the
  * alert shows outputs of the results (output-lineage.ts).
@@ -24,6 +26,7 @@ export function correlationChecks(
   const err = (at: string, code: string, message: string, hint: string) => out.push(diagnostic(file, locate.at(at), 'error', code, message, hint));
   const base = (file.split('/').pop() ?? '').replace(/\.ya?ml$/, '');
   if (model.name !== base) err('/name', 'duplicate-identity', `name "${model.name}" does not match the file name "${base}"`, `rename the file to ${model.name}.yml or set name: ${base}`);
+  const joinsOnImage = (model.correlation.joinOn ?? []).includes('image');
   const labels = new Map<string, number>();
   model.correlation.stages.forEach((s, i) => {
     const label = s.label ?? `stage${i + 1}`;
@@ -44,8 +47,16 @@ export function correlationChecks(
         return;
       }
       const fields: readonly string[] = CANONICAL_FIELDS[rule.logsource.category];
-      for (const f of model.correlation.groupBy)
-        if (!fields.includes(f)) err(at, 'correlation', `group-by field ${f} is not a ${rule.logsource.category} field (rule ${name})`, `group by fields every stage has: ${fields.join(', ')}`);
+      const missing = model.correlation.groupBy.filter((f) => !fields.includes(f));
+      if (!missing.length) return;
+      // A rule whose log source has no group-by field (k8s_audit has no Host) joins on the image
+      // alone: only in a chain joined on the image, naming its image, continuing earlier stages.
+      if (joinsOnImage && i === 0)
+        err(at, 'correlation', `rule ${name} has no ${missing.join(', ')} (a ${rule.logsource.category} rule) and joins on the image alone, so it cannot start a chain`, 'put it in a later stage: it continues the chains whose earlier events name its image');
+      else if (joinsOnImage && !rule.imageKey.length)
+        err(at, 'correlation', `rule ${name} has no ${missing.join(', ')} (a ${rule.logsource.category} rule) and no imageKey, so its events join no chain`, `add imageKey to ${name} (where its events name the image), or remove it from the stage`);
+      else if (!joinsOnImage)
+        for (const f of missing) err(at, 'correlation', `group-by field ${f} is not a ${rule.logsource.category} field (rule ${name})`, `group by fields every stage has: ${fields.join(', ')}`);
     });
   });
   out.push(...lineageProblems(model.alert, correlationOutputs(model.correlation.groupBy), (p) => locate.at(p), file, 'output-lineage'));
