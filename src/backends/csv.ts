@@ -20,66 +20,101 @@ export class CsvError extends Error {
   }
 }
 
-/** RFC 4180 rows (header included); a line break inside quotes is part of the cell. */
-export function parseCsv(text: string, file: string): string[][] {
-  const rows: string[][] = [];
+/** Where a CSV text leaves RFC 4180: the line and what is wrong (callers name the file). */
+export class CsvSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CsvSyntaxError';
+  }
+}
+
+export interface CsvRow {
+  /** The 1-based line the row starts on (a quoted cell may span lines). */
+  readonly line: number;
+  readonly cells: string[];
+}
+
+/**
+ * The one CSV reader: RFC 4180 rows (header included), each with the line it starts on. A UTF-8
+ * byte order mark is skipped; CRLF and LF end a row (a lone CR is not a line end, as in Splunk's
+ * reader); a line break inside quotes is part of the cell. A blank line is a row of one empty cell,
+ * or no row with `skipBlankLines` (exports).
+ */
+export function csvRows(text: string, opts: { skipBlankLines?: boolean } = {}): CsvRow[] {
   const src = text.replace(/^\uFEFF/, '');
-  let row: string[] = [];
-  let line = 1;
-  let i = 0;
+  const rows: CsvRow[] = [];
   const n = src.length;
-  if (n === 0) return rows;
-  for (;;) {
-    // One cell, starting at i.
-    let cell = '';
-    if (src[i] === '"') {
-      const startLine = line;
-      i++;
-      for (;;) {
-        if (i >= n) throw new CsvError(`${file}:${startLine}: unterminated quoted cell`);
-        const c = src[i]!;
-        if (c === '"') {
-          if (src[i + 1] === '"') {
-            cell += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        if (c === '\n') line++;
-        cell += c;
-        i++;
-      }
-      const after = src[i];
-      if (after !== undefined && after !== ',' && after !== '\n' && after !== '\r') throw new CsvError(`${file}:${line}: unexpected ${JSON.stringify(after)} after a quoted cell`);
-    } else {
-      const start = i;
-      while (i < n && src[i] !== ',' && src[i] !== '\n' && src[i] !== '\r') {
-        if (src[i] === '"') throw new CsvError(`${file}:${line}: a quote inside an unquoted cell`);
-        i++;
-      }
-      cell = src.slice(start, i);
-    }
-    row.push(cell);
-    if (i >= n) {
-      rows.push(row);
-      return rows;
-    }
-    if (src[i] === ',') {
-      i++;
+  let i = 0;
+  let line = 1;
+  while (i < n) {
+    const start = line;
+    if (opts.skipBlankLines && (src[i] === '\n' || (src[i] === '\r' && src[i + 1] === '\n'))) {
+      i += src[i] === '\r' ? 2 : 1;
+      line++;
       continue;
     }
-    // A line end: CRLF or LF (a lone CR is not one, as in Splunk's reader).
-    if (src[i] === '\r') {
-      if (src[i + 1] !== '\n') throw new CsvError(`${file}:${line}: a carriage return without a line feed`);
-      i++;
+    const cells: string[] = [];
+    for (;;) {
+      let cell = '';
+      if (src[i] === '"') {
+        const cellLine = line;
+        i++;
+        for (;;) {
+          if (i >= n) throw new CsvSyntaxError(cellLine, 'a quoted cell is not closed (a " is missing)');
+          const c = src[i]!;
+          if (c === '"') {
+            if (src[i + 1] === '"') {
+              cell += '"';
+              i += 2;
+              continue;
+            }
+            i++;
+            break;
+          }
+          if (c === '\n') line++;
+          cell += c;
+          i++;
+        }
+        const after = src[i];
+        if (after !== undefined && after !== ',' && after !== '\n' && after !== '\r')
+          throw new CsvSyntaxError(line, `unexpected ${JSON.stringify(after)} after a quoted cell (a quote inside a cell is written "")`);
+      } else {
+        const from = i;
+        while (i < n && src[i] !== ',' && src[i] !== '\n' && src[i] !== '\r') {
+          if (src[i] === '"') throw new CsvSyntaxError(line, 'a quote inside an unquoted cell (quote the cell and double the quote: "a ""b"" c")');
+          i++;
+        }
+        cell = src.slice(from, i);
+      }
+      cells.push(cell);
+      if (i >= n) break;
+      if (src[i] === ',') {
+        i++;
+        continue;
+      }
+      if (src[i] === '\r') {
+        if (src[i + 1] !== '\n') throw new CsvSyntaxError(line, 'a carriage return without a line feed');
+        i++;
+      }
+      i++; // the line feed
+      line++;
+      break;
     }
-    i++;
-    line++;
-    rows.push(row);
-    row = [];
-    if (i >= n) return rows;
+    rows.push({ line: start, cells });
+  }
+  return rows;
+}
+
+/** RFC 4180 rows (header included) of a generated table; a syntax error names the file and line. */
+export function parseCsv(text: string, file: string): string[][] {
+  try {
+    return csvRows(text).map((r) => r.cells);
+  } catch (e) {
+    if (e instanceof CsvSyntaxError) throw new CsvError(`${file}:${e.line}: ${e.message}`);
+    throw e;
   }
 }
 

@@ -36,7 +36,7 @@
  *   `Name [UTC]` (the Azure portal's CSV download: `"TimeGenerated [UTC]"`) names column `Name`.
  */
 import { readFileSync } from 'node:fs';
-import { readCsvRows, CsvSyntaxError } from './csv.js';
+import { csvRows, CsvSyntaxError } from '../backends/csv.js';
 import { parseLocatedJson, JsonSyntaxError } from './json.js';
 
 export type ExportShape = 'splunk-export' | 'splunk-results' | 'json-array' | 'advanced-hunting-api' | 'log-analytics-api' | 'csv';
@@ -116,7 +116,7 @@ export function parseExport(text: string, file: string): ExportFile {
 function parseCsvExport(text: string, file: string): ExportFile {
   let rows;
   try {
-    rows = readCsvRows(text);
+    rows = csvRows(text, { skipBlankLines: true });
   } catch (e) {
     if (e instanceof CsvSyntaxError) throw new ReplayInputError([{ file, line: e.line, message: `not CSV: ${e.message}` }]);
     throw e;

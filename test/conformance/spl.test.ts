@@ -485,7 +485,7 @@ describe('§1.4 result shaping, knowledge objects', () => {
       ['an undefined lookup', '* | lookup nope value AS f OUTPUT owner', table, /undefined lookup nope/],
       ['a missing column', '* | lookup names value AS f OUTPUT team', table, /no column "team"/],
       ['a row with another number of cells', '* | lookup names value AS f OUTPUT owner', 'value,owner\nroot\n', /row 2 has 1 cells/],
-      ['an unterminated quoted cell', '* | lookup names value AS f OUTPUT owner', 'value,owner\n"root,ops\n', /unterminated quoted cell/],
+      ['an unterminated quoted cell', '* | lookup names value AS f OUTPUT owner', 'value,owner\n"root,ops\n', /a quoted cell is not closed/],
       ['AS without a name', '* | lookup names value AS', table, /missing after AS/],
     ])('invalid: %s', (_n, query, csv, message) => {
       const e = errorOf(() => compileSpl(query, new Map(), lookups('', csv)));
