@@ -1737,6 +1737,54 @@ function compileSort(args: string, ctx: Ctx): BatchFn {
 }
 
 /**
+ * The arguments of streamstats and eventstats: `<func>(<field>) [AS <name>], … [by <field>, …]`,
+ * each function one of `functions`. Options (`name=value`), other functions and eval expressions as
+ * arguments are reported as not implemented; a malformed list as invalid.
+ */
+function statsArguments<F extends string>(
+  command: string,
+  args: string,
+  functions: readonly F[],
+  ctx: Ctx,
+): { aggs: { fn: F; read: VFn; write: (r: WRow, v: MVal) => void }[]; by: VFn[] } {
+  const words = commandWords(args, command);
+  const option = (w: Word | undefined) => w !== undefined && !w.quoted && /^[A-Za-z_]+=/.test(w.text);
+  let i = 0;
+  const aggs: { fn: F; read: VFn; write: (r: WRow, v: MVal) => void }[] = [];
+  while (i < words.length && !isKeyword(words[i], 'BY')) {
+    const w = words[i]!;
+    if (option(w)) return unsupported(`${command} option ${w.text.replace(/=.*/, '=')}`);
+    const call = /^([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$/.exec(w.text);
+    if (w.quoted || !call) return /^[A-Za-z_][A-Za-z0-9_]*$/.test(w.text) ? unsupported(`${command} function ${w.text}`) : invalid(`${command}: malformed aggregate ${JSON.stringify(w.text)} in ${quote(args)}`);
+    const [, fn, field] = call as unknown as [string, string, string];
+    if (!(functions as readonly string[]).includes(fn)) return unsupported(`${command} function ${fn}()`);
+    if (!/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(field)) return unsupported(`${command} ${fn}() of ${JSON.stringify(field)} (only a field name)`);
+    i++;
+    let name = w.text;
+    if (isKeyword(words[i], 'AS')) {
+      const target = words[i + 1];
+      if (target === undefined || isKeyword(target, 'BY') || option(target)) return invalid(`${command}: a field name is missing after ${w.text} AS`);
+      name = target.text;
+      i += 2;
+    }
+    aggs.push({ fn: fn as F, read: ctx.fields.reader(field), write: ctx.fields.writer(name) });
+  }
+  if (!aggs.length) return invalid(`${command} needs an aggregate such as ${functions[0]}(<field>): ${quote(args)}`);
+  const by: VFn[] = [];
+  if (i < words.length) {
+    i++; // BY
+    if (i >= words.length) return invalid(`${command}: by without fields in ${quote(args)}`);
+    for (; i < words.length; i++) {
+      const w = words[i]!;
+      if (option(w)) return unsupported(`${command} option ${w.text.replace(/=.*/, '=')}`);
+      if (w.quoted || !/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(w.text)) return invalid(`${command}: malformed by field ${JSON.stringify(w.text)}`);
+      by.push(ctx.fields.reader(w.text));
+    }
+  }
+  return { aggs, by };
+}
+
+/**
  * `streamstats <func>(<field>) [AS <name>], … [by <field>, …]`: for each row in order, each
  * aggregate over the rows so far of the row's group, the row itself included (`current` is true by
  * default). Only `last()` is implemented: the latest non-NULL value of the field in the group, NULL
@@ -1748,40 +1796,7 @@ function compileSort(args: string, ctx: Ctx): BatchFn {
  * functions and eval expressions as arguments are not implemented.
  */
 function compileStreamstats(args: string, ctx: Ctx): BatchFn {
-  const words = commandWords(args, 'streamstats');
-  const option = (w: Word | undefined) => w !== undefined && !w.quoted && /^[A-Za-z_]+=/.test(w.text);
-  let i = 0;
-  const aggs: { read: VFn; write: (r: WRow, v: V) => void }[] = [];
-  while (i < words.length && !isKeyword(words[i], 'BY')) {
-    const w = words[i]!;
-    if (option(w)) return unsupported(`streamstats option ${w.text.replace(/=.*/, '=')}`);
-    const call = /^([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$/.exec(w.text);
-    if (w.quoted || !call) return /^[A-Za-z_][A-Za-z0-9_]*$/.test(w.text) ? unsupported(`streamstats function ${w.text}`) : invalid(`streamstats: malformed aggregate ${JSON.stringify(w.text)} in ${quote(args)}`);
-    const [, fn, field] = call as unknown as [string, string, string];
-    if (fn !== 'last') return unsupported(`streamstats function ${fn}()`);
-    if (!/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(field)) return unsupported(`streamstats ${fn}() of ${JSON.stringify(field)} (only a field name)`);
-    i++;
-    let name = w.text;
-    if (isKeyword(words[i], 'AS')) {
-      const target = words[i + 1];
-      if (target === undefined || isKeyword(target, 'BY') || option(target)) return invalid(`streamstats: a field name is missing after ${w.text} AS`);
-      name = target.text;
-      i += 2;
-    }
-    aggs.push({ read: ctx.fields.reader(field), write: ctx.fields.writer(name) });
-  }
-  if (!aggs.length) return invalid(`streamstats needs an aggregate such as last(<field>): ${quote(args)}`);
-  const by: VFn[] = [];
-  if (i < words.length) {
-    i++; // BY
-    if (i >= words.length) return invalid(`streamstats: by without fields in ${quote(args)}`);
-    for (; i < words.length; i++) {
-      const w = words[i]!;
-      if (option(w)) return unsupported(`streamstats option ${w.text.replace(/=.*/, '=')}`);
-      if (w.quoted || !/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(w.text)) return invalid(`streamstats: malformed by field ${JSON.stringify(w.text)}`);
-      by.push(ctx.fields.reader(w.text));
-    }
-  }
+  const { aggs, by } = statsArguments('streamstats', args, ['last'], ctx);
   const n = aggs.length;
   return (rows) => {
     const state = new Map<string, V[]>();
@@ -1865,40 +1880,7 @@ function compileDedup(args: string, ctx: Ctx): BatchFn {
  * limits are not modelled.
  */
 function compileEventstats(args: string, ctx: Ctx): BatchFn {
-  const words = commandWords(args, 'eventstats');
-  const option = (w: Word | undefined) => w !== undefined && !w.quoted && /^[A-Za-z_]+=/.test(w.text);
-  let i = 0;
-  const aggs: { fn: 'values' | 'max'; read: VFn; write: (r: WRow, v: MVal) => void }[] = [];
-  while (i < words.length && !isKeyword(words[i], 'BY')) {
-    const w = words[i]!;
-    if (option(w)) return unsupported(`eventstats option ${w.text.replace(/=.*/, '=')}`);
-    const call = /^([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$/.exec(w.text);
-    if (w.quoted || !call) return /^[A-Za-z_][A-Za-z0-9_]*$/.test(w.text) ? unsupported(`eventstats function ${w.text}`) : invalid(`eventstats: malformed aggregate ${JSON.stringify(w.text)} in ${quote(args)}`);
-    const [, fn, field] = call as unknown as [string, string, string];
-    if (fn !== 'values' && fn !== 'max') return unsupported(`eventstats function ${fn}()`);
-    if (!/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(field)) return unsupported(`eventstats ${fn}() of ${JSON.stringify(field)} (only a field name)`);
-    i++;
-    let name = w.text;
-    if (isKeyword(words[i], 'AS')) {
-      const target = words[i + 1];
-      if (target === undefined || isKeyword(target, 'BY') || option(target)) return invalid(`eventstats: a field name is missing after ${w.text} AS`);
-      name = target.text;
-      i += 2;
-    }
-    aggs.push({ fn, read: ctx.fields.reader(field), write: ctx.fields.writer(name) });
-  }
-  if (!aggs.length) return invalid(`eventstats needs an aggregate such as values(<field>): ${quote(args)}`);
-  const by: VFn[] = [];
-  if (i < words.length) {
-    i++; // BY
-    if (i >= words.length) return invalid(`eventstats: by without fields in ${quote(args)}`);
-    for (; i < words.length; i++) {
-      const w = words[i]!;
-      if (option(w)) return unsupported(`eventstats option ${w.text.replace(/=.*/, '=')}`);
-      if (w.quoted || !/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(w.text)) return invalid(`eventstats: malformed by field ${JSON.stringify(w.text)}`);
-      by.push(ctx.fields.reader(w.text));
-    }
-  }
+  const { aggs, by } = statsArguments('eventstats', args, ['values', 'max'], ctx);
   return (rows) => {
     // Every aggregate reads every row before any is written (an aggregate may write a field another reads).
     const keys = rows.map((r) => groupKey(by, r));
