@@ -11,6 +11,8 @@ import type { CorrelationIR } from '../ir/correlation.js';
 import type { ProfileBase, TargetId } from '../backends/types.js';
 import type { LogsourceCategory } from '../model/types.js';
 import { kqlFieldColumn } from '../backends/kql/column-path.js';
+import { splSourceIfReadable } from '../backends/spl/source.js';
+import type { SplProfile } from '../backends/spl/profiles.js';
 
 /** Split a column list at top-level commas (outside parentheses and quotes). */
 function splitTopLevel(list: string): string[] {
@@ -49,23 +51,25 @@ export function compiledOutputColumns(text: string, target: TargetId): string[] 
   return splitTopLevel(line.slice(command.length)).map((c) => (target === 'kql' ? (c.split(/\s*=\s*/)[0] ?? c).trim() : c));
 }
 
-/** The string column a KQL profile's path value is read into, if the text is such a path. */
-function kqlColumnOf(text: string): string[] {
-  try {
-    return [kqlFieldColumn(text)];
-  } catch {
-    return []; // not a KQL column path (an SPL field such as a{}.b)
+/**
+ * The columns a profile's fields are output as, for one log source: SPL's as its source reads them
+ * (a data-model field, Processes.dest, renamed without its dataset prefix: src/backends/spl/source.ts),
+ * KQL's paths into a dynamic column (User.username) read into their own string column
+ * (src/backends/kql/column-path.ts); otherwise the fields themselves.
+ */
+function outputFields(profile: ProfileBase, category: LogsourceCategory, target: TargetId): Readonly<Record<string, string | undefined>> {
+  const fields = (profile.fields[category] ?? {}) as Readonly<Record<string, string | undefined>>;
+  if (target === 'spl') {
+    const source = splSourceIfReadable(profile as SplProfile, category);
+    return source ? (source.fields as Readonly<Record<string, string | undefined>>) : fields;
   }
+  if (target === 'kql') return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v === undefined ? v : kqlFieldColumn(v)]));
+  return fields;
 }
 
 /** Where a name of a rule's results is shown on a profile: candidates in order of preference. */
-function candidates(name: string, categories: readonly LogsourceCategory[], profile: ProfileBase, group: boolean): string[] {
-  // A data-model field (Processes.dest) is output renamed without its dataset prefix (dest); a KQL
-  // path into a dynamic column (User.username) is output as the string column it is read into.
-  const mapped = categories
-    .map((c) => profile.fields[c]?.[name as never] as string | undefined)
-    .filter((x): x is string => typeof x === 'string')
-    .flatMap((f) => (/^[A-Za-z_][A-Za-z0-9_]*[.[]/.test(f) ? [f, f.replace(/^[A-Za-z_][A-Za-z0-9_]*\./, ''), ...kqlColumnOf(f)] : [f]));
+function candidates(name: string, categories: readonly LogsourceCategory[], profile: ProfileBase, target: TargetId, group: boolean): string[] {
+  const mapped = categories.map((c) => outputFields(profile, c, target)[name]).filter((x): x is string => typeof x === 'string');
   const host = name === 'Host' ? [((profile as { hostField?: string }).hostField ?? 'host')] : [];
   return [...new Set([...mapped, ...host, ...(group ? [`t1612_key_${name}`] : []), name])];
 }
@@ -79,14 +83,14 @@ export interface ColumnLookup {
 export function ruleColumns(rule: RuleIR, profile: ProfileBase, compiledText: string, target: TargetId): ColumnLookup {
   const columns = compiledOutputColumns(compiledText, target);
   const set = new Set(columns);
-  return { columns, column: (name) => candidates(name, [rule.logsource.category], profile, false).find((c) => set.has(c)) };
+  return { columns, column: (name) => candidates(name, [rule.logsource.category], profile, target, false).find((c) => set.has(c)) };
 }
 
 export function correlationColumns(c: CorrelationIR, profile: ProfileBase, compiledText: string, target: TargetId): ColumnLookup {
   const columns = compiledOutputColumns(compiledText, target);
   const set = new Set(columns);
   const categories = [...new Set(c.stages.flatMap((s) => s.rules.map((r) => r.logsource.category)))];
-  return { columns, column: (name) => (c.groupBy.includes(name as never) ? candidates(name, categories, profile, true) : [name]).find((x) => set.has(x)) };
+  return { columns, column: (name) => (c.groupBy.includes(name as never) ? candidates(name, categories, profile, target, true) : [name]).find((x) => set.has(x)) };
 }
 
 /** Every name of a detection's `alert` that the compiled query on this profile does not output, as errors at the detection's file. */

@@ -109,6 +109,12 @@ export function splSource(profile: SplProfile, category: LogsourceCategory): Spl
   return r;
 }
 
+/** How a profile reads a log source, or undefined when it has none or cannot read it. */
+export function splSourceIfReadable(profile: SplProfile, category: LogsourceCategory): SplSource | undefined {
+  const r = resolved(profile, category);
+  return r && !('problem' in r) ? r : undefined;
+}
+
 /** Why a profile cannot write queries for a rule's log source (an error located at the rule), or undefined. */
 export function sourceProblem(rule: RuleIR, profile: SplProfile): Diagnostic | undefined {
   const r = resolved(profile, rule.logsource.category);

@@ -13,29 +13,13 @@
  *   key column is what the chain is grouped by, so throttling uses it when the query outputs it.
  *
  * A profile that reads a log source from a data model renames `<Dataset>.<field>` to `<field>`
- * before any output (src/backends/spl/source.ts), so the names are looked up in the renamed map.
+ * before any output (src/backends/spl/source.ts); outputs.ts looks names up under that name too.
  */
 import type { RuleIR } from '../../ir/nodes.js';
 import type { CorrelationIR } from '../../ir/correlation.js';
-import type { ProfileBase } from '../../backends/types.js';
-import type { LogsourceCategory } from '../../model/types.js';
 import type { SplProfile } from '../../backends/spl/profiles.js';
-import { splSource } from '../../backends/spl/source.js';
 import { groupKeyField } from '../../backends/spl/correlation.js';
 import { correlationColumns, ruleColumns, type ColumnLookup } from '../outputs.js';
-
-/** The profile as the query's commands see it: every log source's fields under their post-rename names. */
-export function queryView(profile: SplProfile): ProfileBase {
-  const fields: Partial<Record<LogsourceCategory, unknown>> = {};
-  for (const category of Object.keys(profile.fields) as LogsourceCategory[]) {
-    try {
-      fields[category] = splSource(profile, category).fields;
-    } catch {
-      fields[category] = profile.fields[category]; // a source the profile cannot read: no query uses it
-    }
-  }
-  return { ...profile, fields: fields as ProfileBase['fields'] };
-}
 
 export interface DetectionColumns extends ColumnLookup {
   /** The columns Splunk throttles on: the group value(s), then the last-stage time. */
@@ -43,7 +27,7 @@ export interface DetectionColumns extends ColumnLookup {
 }
 
 export function ruleQueryColumns(rule: RuleIR, profile: SplProfile, text: string): DetectionColumns {
-  const lookup = ruleColumns(rule, queryView(profile), text, 'spl');
+  const lookup = ruleColumns(rule, profile, text, 'spl');
   const host = lookup.column('Host');
   // A rule whose results carry no host column (a log source without one): the whole row is its group.
   const group = host !== undefined ? [host] : lookup.columns.filter((c) => c !== profile.timeField);
@@ -51,7 +35,7 @@ export function ruleQueryColumns(rule: RuleIR, profile: SplProfile, text: string
 }
 
 export function correlationQueryColumns(c: CorrelationIR, profile: SplProfile, text: string): DetectionColumns {
-  const lookup = correlationColumns(c, queryView(profile), text, 'spl');
+  const lookup = correlationColumns(c, profile, text, 'spl');
   const group = c.groupBy.map((f) => (lookup.columns.includes(groupKeyField(f)) ? groupKeyField(f) : lookup.column(f))).filter((x): x is string => x !== undefined);
   return { ...lookup, dedupKey: [...group, 'chain_end'].filter((x) => lookup.columns.includes(x)) };
 }
